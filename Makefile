@@ -1,0 +1,99 @@
+# wbguard — the only entry point a user needs. See README.md.
+#
+#   make demo      the main job on the running kernel (root)
+#   make check     every test: unit, host, and the VM suite
+#
+# Variables:
+#   BUILD=dir            output directory (default build)
+#   VMLINUX_BTF=file     kernel whose BTF vmlinux.h is made from
+#                        (default: the running kernel)
+#   WBG_CACHE=dir        kernel trees, build dirs, ccache (default ~/.cache/wbguard)
+
+BUILD ?= build
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+WBG_CACHE ?= $(HOME)/.cache/wbguard
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+CC ?= gcc
+ARCH := x86
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_NAMES := $(notdir $(BPF_SRCS:.bpf.c=))
+SKELS := $(addprefix $(BUILD)/,$(addsuffix .skel.h,$(BPF_NAMES)))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(TOOL_SRCS))
+# Verdict code and helpers free of BPF: what unit tests link against.
+PLAIN_SRCS := tools/stable_verdict.c tools/hist.c
+PLAIN_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(PLAIN_SRCS))
+
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(WORKLOAD_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNITS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+DEPS_STAMP := $(BUILD)/.deps-host
+
+.PHONY: all deps wbguard workloads unit host-test check demo clean
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: wbguard workloads
+
+# Installs Debian packages only when something is missing (fast otherwise).
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): ci/deps.sh
+	@mkdir -p $(@D)
+	bash ci/deps.sh host
+	@touch $@
+
+$(BUILD)/vmlinux.h: $(VMLINUX_BTF) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@test -r "$(VMLINUX_BTF)" || { echo "no BTF at $(VMLINUX_BTF)" >&2; exit 2; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -I$(BUILD) -Ibpf -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(BUILD)/tools/%.o: tools/%.c $(wildcard tools/*.h bpf/*.h) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -I$(BUILD) -Itools -c $< -o $@
+
+# One static binary: runs on the host and inside the VM alike.
+$(BUILD)/wbguard: $(TOOL_OBJS)
+	$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz
+wbguard: $(BUILD)/wbguard
+
+$(BUILD)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -static -o $@ $< -lpthread
+workloads: $(WORKLOADS)
+
+# Unit tests: plain C, no BPF, no root.
+$(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(PLAIN_SRCS) $(wildcard tools/*.h bpf/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -Itools -fsanitize=address,undefined -o $@ $< $(PLAIN_SRCS)
+unit: $(UNITS)
+	@tests/run.sh unit
+
+host-test: wbguard workloads
+	@tests/run.sh host
+
+demo: wbguard workloads
+	@bash tests/demo.sh $(BUILD)
+
+check: wbguard workloads $(UNITS)
+	@tests/run.sh all
+
+clean:
+	rm -rf $(BUILD)
+
+# Kernel, VM and patch-series targets.
+-include mk/*.mk

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CO-RE helpers for reading folio and mapping state across kernel
+ * releases. folio->flags was an unsigned long up to 6.16 and became
+ * memdesc_flags_t (a struct with member f) later; bit numbers come from
+ * the target kernel's enums, never from constants.
+ */
+#ifndef WBG_CORE_BPF_H
+#define WBG_CORE_BPF_H
+
+#include <bpf/bpf_core_read.h>
+
+struct wbg_memdesc_flags {
+	unsigned long f;
+};
+
+struct folio___memdesc {
+	struct wbg_memdesc_flags flags;
+} __attribute__((preserve_access_index));
+
+struct folio___ulong {
+	unsigned long flags;
+} __attribute__((preserve_access_index));
+
+static __always_inline unsigned long wbg_folio_flags(const void *folio)
+{
+	const struct folio___memdesc *fm = folio;
+	const struct folio___ulong *fu = folio;
+
+	if (bpf_core_field_exists(fm->flags.f))
+		return BPF_CORE_READ(fm, flags.f);
+	return BPF_CORE_READ(fu, flags);
+}
+
+/* Returns -1 when the running kernel lacks the enum value. */
+static __always_inline int wbg_pg_writeback_bit(void)
+{
+	if (!bpf_core_enum_value_exists(enum pageflags, PG_writeback))
+		return -1;
+	return bpf_core_enum_value(enum pageflags, PG_writeback);
+}
+
+static __always_inline int wbg_pg_dirty_bit(void)
+{
+	if (!bpf_core_enum_value_exists(enum pageflags, PG_dirty))
+		return -1;
+	return bpf_core_enum_value(enum pageflags, PG_dirty);
+}
+
+static __always_inline int wbg_as_stable_writes_bit(void)
+{
+	if (!bpf_core_enum_value_exists(enum mapping_flags, AS_STABLE_WRITES))
+		return -1;
+	return bpf_core_enum_value(enum mapping_flags, AS_STABLE_WRITES);
+}
+
+static __always_inline int wbg_test_bit(int nr, unsigned long word)
+{
+	return nr >= 0 && nr < 64 && ((word >> nr) & 1);
+}
+
+#endif /* WBG_CORE_BPF_H */

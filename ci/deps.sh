@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages wbguard needs, idempotently.
+# Usage: ci/deps.sh [host|vm|all]   (default: all)
+#   host: BPF toolchain + filesystems for building and host tests
+#   vm:   adds the kernel build and qemu toolchain
+# Fast when everything is present: one dpkg-query, no apt-get.
+set -euo pipefail
+
+want=${1:-all}
+host_pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
+	   e2fsprogs xfsprogs util-linux libaio-dev liburing-dev)
+vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves ccache
+	 xz-utils kmod rsync dpkg-dev)
+
+case "$want" in
+host) pkgs=("${host_pkgs[@]}") ;;
+vm|all) pkgs=("${host_pkgs[@]}" "${vm_pkgs[@]}") ;;
+*) echo "deps.sh: unknown set '$want' (host|vm|all)" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages (${missing[*]}) and not root to install them" >&2
+	exit 2
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A stale or empty package list makes apt-get install fail: refresh once.
+apt-get update -qq >/dev/null || true
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "common.h"
+
+volatile int wbg_exiting;
+
+void wbg_die(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "wbguard %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(WBG_EXIT_SETUP);
+}
+
+int wbg_parse_dev(const char *arg, uint32_t *kdev, const char **why)
+{
+	unsigned int maj, min;
+	struct stat st;
+	char tail;
+
+	if (sscanf(arg, "%u:%u%c", &maj, &min, &tail) == 2) {
+		if (maj >= (1u << 12) || min >= (1u << 20)) {
+			*why = "major:minor out of range";
+			return -1;
+		}
+		*kdev = wbg_kdev(maj, min);
+		return 0;
+	}
+	if (stat(arg, &st)) {
+		*why = "no such device, file or mount point";
+		return -1;
+	}
+	if (S_ISBLK(st.st_mode))
+		*kdev = wbg_kdev(major(st.st_rdev), minor(st.st_rdev));
+	else
+		*kdev = wbg_kdev(major(st.st_dev), minor(st.st_dev));
+	return 0;
+}
+
+void wbg_preflight(const char *cmd, const char *const *tracepoints)
+{
+	struct btf *btf;
+	char name[128];
+
+	if (geteuid() != 0)
+		wbg_die(cmd, "must run as root (BPF tracing needs CAP_BPF and CAP_PERFMON)");
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		wbg_die(cmd, "kernel has no BTF (/sys/kernel/btf/vmlinux: %s); CONFIG_DEBUG_INFO_BTF=y is required",
+			strerror(errno));
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		wbg_die(cmd, "cannot load kernel BTF: %s", strerror(errno));
+	for (; tracepoints && *tracepoints; tracepoints++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", *tracepoints);
+		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
+			btf__free(btf);
+			wbg_die(cmd, "tracepoint %s is missing in the running kernel",
+				*tracepoints);
+		}
+	}
+	btf__free(btf);
+}
+
+static bool libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+		return 0;
+	if (!libbpf_verbose && level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+void wbg_setup_libbpf_log(bool verbose)
+{
+	libbpf_verbose = verbose;
+	libbpf_set_print(libbpf_print);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	wbg_exiting = 1;
+}
+
+void wbg_setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int wbg_child_start(struct wbg_child *c, char *const argv[])
+{
+	memset(c, 0, sizeof(*c));
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (c->pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "wbguard: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	return 0;
+}
+
+bool wbg_child_poll(struct wbg_child *c)
+{
+	if (!c->pid || c->done)
+		return c->done;
+	if (waitpid(c->pid, &c->status, WNOHANG) == c->pid)
+		c->done = true;
+	return c->done;
+}
+
+int wbg_child_finish(struct wbg_child *c, const char *cmd)
+{
+	if (!c->pid)
+		return 0;
+	if (!wbg_child_poll(c)) {
+		kill(c->pid, SIGTERM);
+		if (waitpid(c->pid, &c->status, 0) == c->pid)
+			c->done = true;
+		/* We stopped it: that is not a failure of the command. */
+		return 0;
+	}
+	if (WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0)
+		return 0;
+	if (WIFEXITED(c->status))
+		fprintf(stderr, "wbguard %s: command exited with status %d\n",
+			cmd, WEXITSTATUS(c->status));
+	else
+		fprintf(stderr, "wbguard %s: command killed by signal %d\n",
+			cmd, WTERMSIG(c->status));
+	return WBG_EXIT_CHILD;
+}
+
+uint64_t wbg_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+int wbg_ringbuf_bytes(long kib, uint32_t *bytes)
+{
+	long b;
+
+	if (kib < 4 || kib > (1L << 20))
+		return -1;
+	b = kib * 1024;
+	if (b & (b - 1))
+		return -1;
+	*bytes = (uint32_t)b;
+	return 0;
+}
+
+void wbg_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared plumbing of the wbguard subcommands: exit codes, preflight
+ * checks, device parsing, the libbpf log, signals and the child command. */
+#ifndef WBG_COMMON_H
+#define WBG_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Documented exit codes (README, --help). */
+enum wbg_exit {
+	WBG_EXIT_PASS = 0,	/* no violation, nothing lost */
+	WBG_EXIT_VIOLATION = 1,	/* at least one invariant violated */
+	WBG_EXIT_SETUP = 2,	/* usage or setup error */
+	WBG_EXIT_UNKNOWN = 3,	/* events were lost: no verdict */
+	WBG_EXIT_CHILD = 4,	/* the command run under wbguard failed */
+};
+
+/* Kernel-internal dev_t (MINORBITS = 20), as found in sb->s_dev. */
+static inline uint32_t wbg_kdev(unsigned int major, unsigned int minor)
+{
+	return (major << 20) | (minor & 0xfffff);
+}
+
+static inline unsigned int wbg_kdev_major(uint32_t kdev) { return kdev >> 20; }
+static inline unsigned int wbg_kdev_minor(uint32_t kdev) { return kdev & 0xfffff; }
+
+/* Print "wbguard <cmd>: <msg>" and exit WBG_EXIT_SETUP. */
+void wbg_die(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * Parse a device argument: "MAJ:MIN", a block device node, or any path on
+ * a mounted filesystem (its st_dev). On success stores the kernel dev_t.
+ * Returns 0 or -1 with *why set to a static message.
+ */
+int wbg_parse_dev(const char *arg, uint32_t *kdev, const char **why);
+
+/* Root, BTF and the named tp_btf tracepoints (NULL-terminated list).
+ * Exits WBG_EXIT_SETUP with a one-line message on failure. */
+void wbg_preflight(const char *cmd, const char *const *tracepoints);
+
+/* libbpf log goes to stderr only with -v. */
+void wbg_setup_libbpf_log(bool verbose);
+
+/* SIGINT/SIGTERM set this; every loop checks it. */
+extern volatile int wbg_exiting;
+void wbg_setup_signals(void);
+
+/* The command given after "--": started after attach, stopped at the end. */
+struct wbg_child {
+	pid_t pid;
+	int status;
+	bool done;
+};
+int wbg_child_start(struct wbg_child *c, char *const argv[]);
+/* Non-blocking: true once the child has exited. */
+bool wbg_child_poll(struct wbg_child *c);
+/* Terminate if still running and reap; returns WBG_EXIT_CHILD if it failed. */
+int wbg_child_finish(struct wbg_child *c, const char *cmd);
+
+uint64_t wbg_now_ns(void);
+
+/* Ring buffer size in KiB -> bytes: a power of two, at least one page. */
+int wbg_ringbuf_bytes(long kib, uint32_t *bytes);
+
+/* Write @s as a JSON string literal. */
+void wbg_json_str(FILE *f, const char *s);
+
+#endif /* WBG_COMMON_H */

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "hist.h"
+
+static unsigned int slot_of(uint64_t v)
+{
+	unsigned int s = 0;
+
+	while (v > 1 && s < WBG_HIST_SLOTS - 1) {
+		v >>= 1;
+		s++;
+	}
+	return s;
+}
+
+void wbg_hist_add(struct wbg_hist *h, uint64_t v)
+{
+	h->slots[slot_of(v)]++;
+	h->count++;
+	h->sum += v;
+	if (v > h->max)
+		h->max = v;
+}
+
+uint64_t wbg_hist_percentile(const struct wbg_hist *h, unsigned int pct)
+{
+	uint64_t want, seen = 0;
+	unsigned int s;
+
+	if (!h->count)
+		return 0;
+	want = (h->count * pct + 99) / 100;
+	for (s = 0; s < WBG_HIST_SLOTS; s++) {
+		seen += h->slots[s];
+		if (seen >= want)
+			return 1ull << (s + 1);
+	}
+	return h->max;
+}
+
+void wbg_hist_print(FILE *f, const struct wbg_hist *h, const char *unit,
+		    uint64_t divisor)
+{
+	unsigned int s, last = 0, first = WBG_HIST_SLOTS;
+	uint64_t peak = 0;
+
+	for (s = 0; s < WBG_HIST_SLOTS; s++) {
+		if (!h->slots[s])
+			continue;
+		if (first == WBG_HIST_SLOTS)
+			first = s;
+		last = s;
+		if (h->slots[s] > peak)
+			peak = h->slots[s];
+	}
+	if (!h->count) {
+		fprintf(f, "    (no samples)\n");
+		return;
+	}
+	fprintf(f, "    %20s : %-10s |%-40s|\n", unit, "count", "distribution");
+	for (s = first; s <= last; s++) {
+		uint64_t lo = s ? (1ull << s) : 0, hi = (1ull << (s + 1)) - 1;
+		unsigned int bar = (unsigned int)(h->slots[s] * 40 / peak);
+		char range[48];
+
+		snprintf(range, sizeof(range), "%llu -> %llu",
+			 (unsigned long long)(lo / divisor),
+			 (unsigned long long)(hi / divisor));
+		fprintf(f, "    %20s : %-10llu |%-*.*s%*s|\n", range,
+			(unsigned long long)h->slots[s], bar, bar,
+			"****************************************", 40 - bar, "");
+	}
+}
+
+void wbg_hist_json(FILE *f, const struct wbg_hist *h, uint64_t divisor)
+{
+	unsigned int s;
+	int first = 1;
+
+	fprintf(f, "{\"count\":%llu,\"avg\":%llu,\"max\":%llu,\"p50\":%llu,\"p99\":%llu,\"log2_slots\":{",
+		(unsigned long long)h->count,
+		(unsigned long long)(h->count ? h->sum / h->count / divisor : 0),
+		(unsigned long long)(h->max / divisor),
+		(unsigned long long)(wbg_hist_percentile(h, 50) / divisor),
+		(unsigned long long)(wbg_hist_percentile(h, 99) / divisor));
+	for (s = 0; s < WBG_HIST_SLOTS; s++) {
+		if (!h->slots[s])
+			continue;
+		fprintf(f, "%s\"%llu\":%llu", first ? "" : ",",
+			(unsigned long long)((1ull << (s + 1)) / divisor),
+			(unsigned long long)h->slots[s]);
+		first = 0;
+	}
+	fprintf(f, "}}");
+}

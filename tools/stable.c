@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wbguard stable: assert that no folio of a stable-writes mapping is
+ * dirtied while under writeback (S1) and measure what stable pages cost
+ * on the others (S3). Tracepoints only: runs on stock kernels with BTF.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "common.h"
+#include "stable_verdict.h"
+#include "stable.skel.h"
+
+static struct env {
+	long duration_s;
+	uint32_t dev;
+	const char *dev_arg;
+	pid_t pid;
+	bool json;
+	bool verbose;
+	bool all_events;
+	bool show_rewrites;
+	long ringbuf_kib;
+	long max_reports;
+	char **cmd;
+} env = {
+	.ringbuf_kib = 4096,
+	.max_reports = 20,
+};
+
+static const char doc[] =
+"Check stable pages: report folios dirtied while under writeback.\n"
+"\n"
+"S1 (violation): a folio of a mapping that requires stable writes\n"
+"    (AS_STABLE_WRITES: T10 PI/DIX, dm-integrity, queue/stable_writes=1, ...)\n"
+"    is dirtied while PG_writeback is set and the dirtying thread goes on\n"
+"    (system call, sleep, other folio) while that writeback is still\n"
+"    running, without having waited for it. (page_mkwrite dirties first and\n"
+"    then waits in folio_wait_stable(): that order is counted, not reported.)\n"
+"S3 (info): the same on mappings without stable writes (rewrites under\n"
+"    writeback), and folio_wait_writeback waits with the time the waiter\n"
+"    slept (switch-out to switch-in; waits that did not sleep count as 0).\n"
+"\n"
+"Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
+"\n"
+"EXIT STATUS: 0 no violation; 1 violation; 2 usage or setup error;\n"
+"3 events lost, verdict unknown; 4 COMMAND failed.\n"
+"\n"
+"EXAMPLES:\n"
+"    wbguard stable -d 10                  # all devices, 10 seconds\n"
+"    wbguard stable --dev /mnt/test        # filesystem mounted there\n"
+"    wbguard stable --dev 7:0 --json       # loop0, JSON Lines\n"
+"    wbguard stable -p 1234 -r             # one process, print rewrites\n"
+"    wbguard stable --dev /mnt -- ./stable_repro -f /mnt/f -t 5\n";
+
+static const struct argp_option opts[] = {
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 },
+	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 },
+	{ "pid", 'p', "PID", 0, "Only events from this process (tgid)", 0 },
+	{ "json", 'j', NULL, 0, "JSON Lines on stdout (events and a final summary)", 0 },
+	{ "rewrites", 'r', NULL, 0, "Also print each S3 rewrite under writeback", 0 },
+	{ "all-events", 'a', NULL, 0, "Send every dirtied folio through the ring buffer (heavy; for testing loss accounting)", 0 },
+	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default 4096)", 0 },
+	{ "max-reports", 'm', "N", 0, "Print at most N violation lines (default 20; counts stay exact)", 0 },
+	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 },
+	{},
+};
+
+static long parse_long(const char *arg, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > max)
+		wbg_die("stable", "invalid %s '%s'", what, arg);
+	return v;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	const char *why;
+
+	switch (key) {
+	case 'd':
+		env.duration_s = parse_long(arg, 1, 86400 * 365, "duration");
+		break;
+	case 'D':
+		if (wbg_parse_dev(arg, &env.dev, &why))
+			wbg_die("stable", "bad device '%s': %s", arg, why);
+		env.dev_arg = arg;
+		break;
+	case 'p':
+		env.pid = parse_long(arg, 1, 1 << 22, "pid");
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'r':
+		env.show_rewrites = true;
+		break;
+	case 'a':
+		env.all_events = true;
+		break;
+	case 'b':
+		env.ringbuf_kib = parse_long(arg, 4, 1 << 20, "ring buffer size");
+		break;
+	case 'm':
+		env.max_reports = parse_long(arg, 0, 1L << 40, "report limit");
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		env.cmd = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct run {
+	struct stable_state st;
+	long reports;
+};
+
+static void print_event(const struct stable_event *e, const char *what)
+{
+	if (env.json) {
+		printf("{\"type\":\"%s\",\"dev\":\"%u:%u\",\"ino\":%llu,\"index\":%llu,"
+		       "\"stable\":%s,\"pid\":%u,\"tgid\":%u,\"comm\":",
+		       what, wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev),
+		       e->ino, e->index,
+		       e->flags & STABLE_F_STABLE_MAPPING ? "true" : "false",
+		       e->pid, e->tgid);
+		wbg_json_str(stdout, e->comm);
+		printf(",\"ts_ns\":%llu}\n", e->ts_ns);
+		return;
+	}
+	printf("%-8s dev %u:%u ino %llu index %llu pid %u (%s)%s\n",
+	       what, wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev), e->ino,
+	       e->index, e->pid, e->comm,
+	       e->flags & STABLE_F_STABLE_MAPPING ?
+	       ": stable folio dirtied under writeback, writer went on without waiting" : "");
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct run *run = ctx;
+	const struct stable_event *e = data;
+
+	if (len < sizeof(*e))
+		return 0;
+	switch (stable_feed(&run->st, e)) {
+	case STABLE_CLASS_S1:
+		if (run->reports++ < env.max_reports)
+			print_event(e, "S1");
+		break;
+	case STABLE_CLASS_REWRITE:
+		if (env.show_rewrites)
+			print_event(e, "rewrite");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static void read_counters(struct stable_bpf *skel, struct stable_counts *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(skel->maps.counters);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	__u32 k;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; vals && k < STC_NR; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (i = 0; i < ncpu; i++)
+			out->c[k] += vals[i];
+	}
+	free(vals);
+}
+
+static void report(const struct run *run, const struct stable_counts *cnt,
+		   const struct stable_result *r, double secs)
+{
+	const struct stable_state *st = &run->st;
+	const uint64_t *c = cnt->c;
+
+	if (env.json) {
+		printf("{\"type\":\"summary\",\"subject\":\"stable\",\"mode\":\"tracepoint\","
+		       "\"seconds\":%.3f,\"dirtied\":%llu,\"dirtied_stable\":%llu,"
+		       "\"S1\":%llu,\"stable_dirtied_under_writeback\":%llu,"
+		       "\"stable_then_waited\":%llu,\"stable_writeback_ended\":%llu,"
+		       "\"stable_open_at_exit\":%llu,\"rewrites_under_writeback\":%llu,"
+		       "\"waits\":%llu,\"waits_stable\":%llu,\"waits_stable_writer\":%llu,"
+		       "\"waits_slept\":%llu,"
+		       "\"wait_sleep_us\":",
+		       secs, (unsigned long long)c[STC_DIRTY],
+		       (unsigned long long)c[STC_DIRTY_STABLE],
+		       (unsigned long long)r->s1,
+		       (unsigned long long)c[STC_STABLE_UNDER_WB],
+		       (unsigned long long)st->stable_waited,
+		       (unsigned long long)st->stable_ended,
+		       (unsigned long long)r->unresolved,
+		       (unsigned long long)c[STC_REWRITE_NONSTABLE],
+		       (unsigned long long)c[STC_WAIT],
+		       (unsigned long long)c[STC_WAIT_STABLE],
+		       (unsigned long long)c[STC_WAIT_STABLE_WRITER],
+		       (unsigned long long)c[STC_WAIT_SLEPT]);
+		wbg_hist_json(stdout, &st->wait_lat, 1000);
+		printf(",\"lost\":%llu,\"waiter_table_full\":%llu,\"verdict\":\"%s\"}\n",
+		       (unsigned long long)r->lost,
+		       (unsigned long long)c[STC_WAITMAP_FULL],
+		       wbg_verdict_name(r->verdict));
+		return;
+	}
+	printf("\nwbguard stable: %.1f s, tracepoint mode\n", secs);
+	printf("  folios dirtied                         %llu (on stable-writes mappings: %llu)\n",
+	       (unsigned long long)c[STC_DIRTY],
+	       (unsigned long long)c[STC_DIRTY_STABLE]);
+	printf("  S1 stable folio changed in writeback   %llu\n",
+	       (unsigned long long)r->s1);
+	printf("     dirtied under writeback, then waited %llu (page_mkwrite order), writeback over first %llu, open at exit %llu\n",
+	       (unsigned long long)st->stable_waited,
+	       (unsigned long long)st->stable_ended,
+	       (unsigned long long)r->unresolved);
+	printf("  S3 rewrites under writeback (other)    %llu\n",
+	       (unsigned long long)c[STC_REWRITE_NONSTABLE]);
+	printf("  S3 folio_wait_writeback                %llu (slept: %llu)\n",
+	       (unsigned long long)c[STC_WAIT],
+	       (unsigned long long)c[STC_WAIT_SLEPT]);
+	printf("     on stable-writes mappings           %llu (writers held back, outside fsync/msync/sync_file_range: %llu)\n",
+	       (unsigned long long)c[STC_WAIT_STABLE],
+	       (unsigned long long)c[STC_WAIT_STABLE_WRITER]);
+	if (st->wait_lat.count) {
+		printf("  wait sleep time (us), p50 < %llu, p99 < %llu, max %llu:\n",
+		       (unsigned long long)(wbg_hist_percentile(&st->wait_lat, 50) / 1000),
+		       (unsigned long long)(wbg_hist_percentile(&st->wait_lat, 99) / 1000),
+		       (unsigned long long)(st->wait_lat.max / 1000));
+		wbg_hist_print(stdout, &st->wait_lat, "usecs", 1000);
+	}
+	printf("  events lost (ring buffer full)         %llu\n",
+	       (unsigned long long)r->lost);
+	if (c[STC_PENDING_FULL])
+		printf("  S1 episodes not followed (table full)  %llu\n",
+		       (unsigned long long)c[STC_PENDING_FULL]);
+	if (c[STC_WAITMAP_FULL])
+		printf("  waits not timed (waiter table full)    %llu\n",
+		       (unsigned long long)c[STC_WAITMAP_FULL]);
+	if (r->core_missing)
+		printf("  kernel lacks PG_writeback/AS_STABLE_WRITES enums: folios not decoded\n");
+	printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
+	       r->verdict == WBG_UNKNOWN ? " (events were lost; raise --ringbuf-kb)" : "");
+}
+
+static const char *const tracepoints[] = {
+	"writeback_dirty_folio", "folio_wait_writeback", "sched_switch",
+	"sys_enter", "sys_exit", NULL,
+};
+
+int cmd_stable(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = opts, .parser = parse_arg,
+		.args_doc = "[-- COMMAND [ARG...]]", .doc = doc,
+	};
+	struct ring_buffer *rb = NULL;
+	struct stable_bpf *skel;
+	struct wbg_child child = {0};
+	struct stable_counts cnt;
+	struct stable_result r;
+	struct run run = {0};
+	uint32_t rb_bytes;
+	uint64_t t0, deadline = 0;
+	int err, child_rc = 0;
+
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return WBG_EXIT_SETUP;
+	if (wbg_ringbuf_bytes(env.ringbuf_kib, &rb_bytes))
+		wbg_die("stable", "--ringbuf-kb must be a power of two >= 4");
+
+	wbg_preflight("stable", tracepoints);
+	wbg_setup_libbpf_log(env.verbose);
+	stable_state_init(&run.st);
+
+	skel = stable_bpf__open();
+	if (!skel)
+		wbg_die("stable", "cannot open BPF object: %s", strerror(errno));
+	skel->rodata->targ_dev = env.dev;
+	skel->rodata->targ_tgid = env.pid;
+	skel->rodata->all_events = env.all_events;
+	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
+
+	err = stable_bpf__load(skel);
+	if (err) {
+		stable_bpf__destroy(skel);
+		wbg_die("stable", "cannot load BPF programs (%s); -v shows libbpf's log",
+			strerror(-err));
+	}
+	err = stable_bpf__attach(skel);
+	if (err) {
+		stable_bpf__destroy(skel);
+		wbg_die("stable", "cannot attach tracepoints (%s)", strerror(-err));
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
+	if (!rb) {
+		stable_bpf__destroy(skel);
+		wbg_die("stable", "cannot create ring buffer reader");
+	}
+
+	wbg_setup_signals();
+	if (!env.json)
+		fprintf(stderr, "wbguard stable: tracing %s%s%s, %s\n",
+			env.dev_arg ? "device " : "all devices",
+			env.dev_arg ? env.dev_arg : "",
+			env.pid ? " (one process)" : "",
+			env.cmd ? "until the command ends" :
+			env.duration_s ? "for the given duration" : "Ctrl-C to end");
+	t0 = wbg_now_ns();
+	if (env.duration_s)
+		deadline = t0 + env.duration_s * 1000000000ull;
+	if (env.cmd && wbg_child_start(&child, env.cmd)) {
+		ring_buffer__free(rb);
+		stable_bpf__destroy(skel);
+		wbg_die("stable", "cannot start %s: %s", env.cmd[0], strerror(errno));
+	}
+
+	while (!wbg_exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "wbguard stable: ring buffer poll: %s\n",
+				strerror(-err));
+			break;
+		}
+		if (deadline && wbg_now_ns() >= deadline)
+			break;
+		if (env.cmd && wbg_child_poll(&child))
+			break;
+	}
+
+	/* Detach first so that the counters and the stream settle together. */
+	stable_bpf__detach(skel);
+	ring_buffer__consume(rb);
+	read_counters(skel, &cnt);
+	child_rc = wbg_child_finish(&child, "stable");
+
+	r = stable_finish(&run.st, &cnt, skel->bss->nr_pending);
+	report(&run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
+	fflush(stdout);
+
+	ring_buffer__free(rb);
+	stable_bpf__destroy(skel);
+
+	if (child_rc)
+		return child_rc;
+	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
+	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+}

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef WBG_SUBCOMMANDS_H
+#define WBG_SUBCOMMANDS_H
+
+int cmd_stable(int argc, char **argv);
+
+#endif

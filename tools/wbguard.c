@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/* wbguard: one binary, one subcommand per writeback mechanism. */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include "common.h"
+#include "subcommands.h"
+
+static const struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} subcommands[] = {
+	{ "stable", cmd_stable, "stable pages: folios dirtied under writeback (S1, S3)" },
+};
+
+#define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: wbguard COMMAND [OPTION...]\n"
+		"Observe and assert Linux writeback invariants with BPF.\n\n"
+		"Commands:\n");
+	for (i = 0; i < NR_SUBCOMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", subcommands[i].name,
+			subcommands[i].summary);
+	fprintf(f, "\n'wbguard COMMAND --help' lists a command's options.\n\n"
+		"EXIT STATUS:\n"
+		"  0  no violation (and no event lost)\n"
+		"  1  an invariant was violated\n"
+		"  2  usage or setup error (bad option or device, not root,\n"
+		"     no BTF, a tracepoint missing)\n"
+		"  3  events were lost: the verdict is unknown\n"
+		"  4  the command run after -- failed\n\n"
+		"EXAMPLES:\n"
+		"  wbguard stable -d 10\n"
+		"  wbguard stable --dev /mnt/test --json -- ./workload\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return WBG_EXIT_SETUP;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	/* argp's own usage errors must use our documented code. */
+	argp_err_exit_status = WBG_EXIT_SETUP;
+	for (i = 0; i < NR_SUBCOMMANDS; i++) {
+		char name[32];
+
+		if (strcmp(argv[1], subcommands[i].name))
+			continue;
+		/* So that argp says "wbguard stable" in its messages. */
+		snprintf(name, sizeof(name), "wbguard %s", subcommands[i].name);
+		argv[1] = name;
+		return subcommands[i].run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "wbguard: unknown command '%s' (see wbguard --help)\n",
+		argv[1]);
+	return WBG_EXIT_SETUP;
+}
