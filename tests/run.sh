@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The test runner: unit (no root), host (BPF on the running kernel), vm
+# (the patched kernel in qemu, via make vmtest). Prints one line per test
+# and ends with "N passed, N failed, N skipped".
+# Usage: tests/run.sh [unit|host|vm|all]...   (default: all)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+pass=0 fail=0 skip=0
+failed=()
+
+record() {	# record NAME STATUS(PASS|FAIL|SKIP) [SECONDS]
+	printf '%-4s %s%s\n' "$2" "$1" "${3:+ (${3}s)}"
+	case $2 in
+	PASS) pass=$((pass + 1)) ;;
+	SKIP) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)); failed+=("$1") ;;
+	esac
+}
+
+run_unit() {
+	local t line fails
+	for t in "$BUILD"/unit/test_*; do
+		[ -x "$t" ] || continue
+		fails=0
+		while read -r line; do
+			case $line in
+			PASS\ *) record "unit/${t##*/}/${line#PASS }" PASS ;;
+			FAIL\ *) echo "$line"; fails=1
+				  record "unit/${t##*/}/${line#FAIL }" FAIL ;;
+			EXIT\ 0) ;;
+			# a crash or sanitizer abort outside any CHECK
+			EXIT\ *) [ $fails -eq 1 ] || record "unit/${t##*/}/(${line})" FAIL ;;
+			*) echo "    $line" ;;
+			esac
+		done < <("$t" 2>&1; echo "EXIT $?")
+	done
+}
+
+run_host() {
+	local t name rc t0 log
+	mkdir -p "$BUILD/logs"
+	for t in tests/host/[0-9]*.sh; do
+		name=host/$(basename "$t" .sh)
+		log=$BUILD/logs/$(basename "$t" .sh).log
+		t0=$SECONDS
+		rc=0
+		WBG=$BUILD/wbguard REPRO=$BUILD/workloads/stable_repro \
+			timeout 300 bash "$t" > "$log" 2>&1 || rc=$?
+		case $rc in
+		0) record "$name" PASS $((SECONDS - t0)) ;;
+		77) record "$name" SKIP ;;
+		*) sed 's/^/    /' "$log" | tail -n 20; record "$name" FAIL $((SECONDS - t0)) ;;
+		esac
+	done
+}
+
+run_vm() {
+	local log=$BUILD/logs/vmtest.log line n
+	mkdir -p "$BUILD/logs"
+	if ! make -s -n vmtest >/dev/null 2>&1; then
+		record vm/harness SKIP
+		return
+	fi
+	make vmtest 2>&1 | tee "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		record vm/harness FAIL
+		return
+	fi
+	n=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line"); pass=$((pass + n))
+	n=$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line"); fail=$((fail + n))
+	[ "$n" -eq 0 ] || failed+=("vm ($n)")
+	n=$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$line"); skip=$((skip + ${n:-0}))
+}
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(all)
+for s in "${suites[@]}"; do
+	case $s in
+	unit) run_unit ;;
+	host) run_host ;;
+	vm) run_vm ;;
+	all) run_unit; run_host; run_vm ;;
+	*) echo "run.sh: unknown suite '$s' (unit|host|vm|all)" >&2; exit 2 ;;
+	esac
+done
+[ ${#failed[@]} -eq 0 ] || echo "failed: ${failed[*]}"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

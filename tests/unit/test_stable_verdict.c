@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The S1/S3 verdict fed synthetic event streams: no BPF, no root. */
+#include <stdlib.h>
+#include <string.h>
+#include "wbg_test.h"
+#include "stable_verdict.h"
+
+static struct stable_state st;
+static struct stable_counts cnt;
+
+static void reset(void)
+{
+	stable_state_init(&st);
+	memset(&cnt, 0, sizeof(cnt));
+}
+
+static struct stable_event ev(unsigned int type, unsigned int flags,
+			      unsigned int res)
+{
+	struct stable_event e = {
+		.type = type, .flags = flags, .res = res,
+		.dev = (7u << 20) | 0, .ino = 12, .index = 3, .pid = 100,
+	};
+
+	return e;
+}
+
+/* Feed an episode the way the BPF side sends it, counting it too. */
+static enum stable_class stable_episode(unsigned int now, unsigned int res)
+{
+	struct stable_event e = ev(STABLE_EV_STABLE_DIRTY,
+				   STABLE_F_STABLE_MAPPING | STABLE_F_UNDER_WB | now,
+				   res);
+
+	cnt.c[STC_STABLE_UNDER_WB]++;
+	return stable_feed(&st, &e);
+}
+
+static void clean_stream_passes(void)
+{
+	struct stable_event w = ev(STABLE_EV_WAIT, STABLE_F_STABLE_MAPPING |
+				   STABLE_F_SLEPT, 0);
+	struct stable_result r;
+	int i;
+
+	reset();
+	w.latency_ns = 200000;
+	for (i = 0; i < 100; i++)
+		CHECK(stable_feed(&st, &w) == STABLE_CLASS_WAIT);
+	cnt.c[STC_DIRTY] = 1000;
+	cnt.c[STC_WAIT] = 100;
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(r.s1 == 0);
+	CHECK(st.wait_lat.count == 100);
+}
+
+static void mkwrite_order_is_not_a_violation(void)
+{
+	struct stable_result r;
+
+	reset();
+	/* dirtied under writeback, then waited on the same folio */
+	CHECK(stable_episode(0, STABLE_RES_WAITED) == STABLE_CLASS_STABLE_OK);
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(st.stable_waited == 1);
+}
+
+static void going_on_without_waiting_is_s1(void)
+{
+	static const unsigned int res[] = {
+		STABLE_RES_SYSCALL, STABLE_RES_SLEPT, STABLE_RES_OTHER_FOLIO,
+	};
+	struct stable_result r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
+		reset();
+		CHECK(stable_episode(STABLE_F_NOW_WB | STABLE_F_NOW_DIRTY,
+				     res[i]) == STABLE_CLASS_S1);
+		r = stable_finish(&st, &cnt, 0);
+		CHECK(r.verdict == WBG_VIOLATION);
+		CHECK(r.s1 == 1);
+	}
+}
+
+static void writeback_over_or_restarted_is_not_s1(void)
+{
+	struct stable_result r;
+
+	reset();
+	/* writeback finished before the thread went on */
+	CHECK(stable_episode(STABLE_F_NOW_DIRTY, STABLE_RES_SYSCALL) ==
+	      STABLE_CLASS_STABLE_OK);
+	/* cleaned and under a new writeback: dirty bit gone */
+	CHECK(stable_episode(STABLE_F_NOW_WB, STABLE_RES_SLEPT) ==
+	      STABLE_CLASS_STABLE_OK);
+	/* same folio dirtied again: it was cleaned in between */
+	CHECK(stable_episode(0, STABLE_RES_REDIRTIED) == STABLE_CLASS_STABLE_OK);
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(st.stable_ended == 3);
+}
+
+static void nonstable_rewrite_is_info(void)
+{
+	struct stable_event e = ev(STABLE_EV_DIRTY_UNDER_WB, STABLE_F_UNDER_WB, 0);
+	struct stable_result r;
+
+	reset();
+	CHECK(stable_feed(&st, &e) == STABLE_CLASS_REWRITE);
+	cnt.c[STC_REWRITE_NONSTABLE] = 1;
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(st.rewrite_events == 1);
+}
+
+static void drops_make_unknown(void)
+{
+	struct stable_result r;
+
+	reset();
+	cnt.c[STC_RB_DROPS] = 1;
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_UNKNOWN);
+	CHECK(r.lost == 1);
+}
+
+static void drops_keep_a_seen_violation(void)
+{
+	struct stable_result r;
+
+	reset();
+	stable_episode(STABLE_F_NOW_WB | STABLE_F_NOW_DIRTY, STABLE_RES_SYSCALL);
+	cnt.c[STC_RB_DROPS] = 5;
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_VIOLATION);
+}
+
+static void short_stream_is_unknown(void)
+{
+	struct stable_event e = ev(STABLE_EV_DIRTY_UNDER_WB, STABLE_F_UNDER_WB, 0);
+	struct stable_result r;
+
+	reset();
+	stable_feed(&st, &e);
+	cnt.c[STC_REWRITE_NONSTABLE] = 3;	/* two never arrived */
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.stream_short);
+	CHECK(r.verdict == WBG_UNKNOWN);
+
+	reset();
+	cnt.c[STC_STABLE_UNDER_WB] = 2;		/* episodes counted ... */
+	stable_episode(0, STABLE_RES_WAITED);	/* ... one arrived */
+	cnt.c[STC_STABLE_UNDER_WB]--;
+	r = stable_finish(&st, &cnt, 0);	/* and none is open */
+	CHECK(r.verdict == WBG_UNKNOWN);
+	r = stable_finish(&st, &cnt, 1);	/* one still open at exit */
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(r.unresolved == 1);
+}
+
+static void untracked_or_undecodable_is_unknown(void)
+{
+	struct stable_result r;
+
+	reset();
+	stable_episode(0, STABLE_RES_NOT_TRACKED);
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_UNKNOWN);
+
+	reset();
+	cnt.c[STC_CORE_MISSING] = 1;
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_UNKNOWN);
+	CHECK(r.core_missing);
+}
+
+static void bad_events_are_unknown(void)
+{
+	struct stable_event e = ev(99, 0, 0);
+	struct stable_event s = ev(STABLE_EV_STABLE_DIRTY,
+				   STABLE_F_STABLE_MAPPING | STABLE_F_UNDER_WB, 77);
+	struct stable_result r;
+
+	reset();
+	CHECK(stable_feed(&st, &e) == STABLE_CLASS_BAD);
+	CHECK(stable_feed(&st, &s) == STABLE_CLASS_BAD);
+	r = stable_finish(&st, &cnt, 0);
+	CHECK(r.verdict == WBG_UNKNOWN);
+}
+
+/*
+ * Property: over random streams the verdict is a violation exactly when
+ * some episode went on while its folio was still dirty and under
+ * writeback, and never a pass when anything was lost.
+ */
+static void random_streams_property(void)
+{
+	unsigned int seed = 12345, round, i, n;
+
+	for (round = 0; round < 2000; round++) {
+		int expect_s1 = 0, lost;
+		struct stable_result r;
+
+		reset();
+		n = rand_r(&seed) % 50;
+		for (i = 0; i < n; i++) {
+			unsigned int res = 1 + rand_r(&seed) % 5;
+			unsigned int now = (rand_r(&seed) & 1 ? STABLE_F_NOW_WB : 0) |
+					   (rand_r(&seed) & 1 ? STABLE_F_NOW_DIRTY : 0);
+
+			if (res != STABLE_RES_WAITED && res != STABLE_RES_REDIRTIED &&
+			    now == (STABLE_F_NOW_WB | STABLE_F_NOW_DIRTY))
+				expect_s1 = 1;
+			stable_episode(now, res);
+		}
+		lost = rand_r(&seed) % 4 == 0;
+		cnt.c[STC_RB_DROPS] = lost;
+		r = stable_finish(&st, &cnt, 0);
+		if (expect_s1)
+			CHECK(r.verdict == WBG_VIOLATION);
+		else
+			CHECK(r.verdict == (lost ? WBG_UNKNOWN : WBG_PASS));
+	}
+}
+
+static void histogram_percentiles(void)
+{
+	struct wbg_hist h = {0};
+	int i;
+
+	for (i = 0; i < 99; i++)
+		wbg_hist_add(&h, 100);		/* slot [64,128) */
+	wbg_hist_add(&h, 1000000);		/* one outlier */
+	CHECK(h.count == 100);
+	CHECK(wbg_hist_percentile(&h, 50) == 128);
+	CHECK(wbg_hist_percentile(&h, 99) == 128);
+	CHECK(wbg_hist_percentile(&h, 100) > 1000000);
+	CHECK(h.max == 1000000);
+}
+
+int main(void)
+{
+	int failures = 0;
+
+	RUN(clean_stream_passes);
+	RUN(mkwrite_order_is_not_a_violation);
+	RUN(going_on_without_waiting_is_s1);
+	RUN(writeback_over_or_restarted_is_not_s1);
+	RUN(nonstable_rewrite_is_info);
+	RUN(drops_make_unknown);
+	RUN(drops_keep_a_seen_violation);
+	RUN(short_stream_is_unknown);
+	RUN(untracked_or_undecodable_is_unknown);
+	RUN(bad_events_are_unknown);
+	RUN(random_streams_property);
+	RUN(histogram_percentiles);
+	return failures ? 1 : 0;
+}
