@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Build the guest kernel: pristine base (ci/kernel-source.sh) + git am of patches/series in a
+# work tree in the cache, config = tinyconfig + kernel-config/*.config, incremental O= build
+# with ccache.
+#
+# Env:  WBG_CACHE  (default ~/.cache/wbguard)   KSRC  optional user tree (see kernel-source.sh)
+#       KBUILD     O= build dir (default $WBG_CACHE/kbuild)
+#       WBG_KCONFIGS  fragments, in merge order (default: kernel-config/base.config debug.config)
+#       WBG_SERIES    series file (default patches/series); WBG_SERIES=none builds the bare base
+#       JOBS       make -j (default nproc)
+# Output: $KBUILD/arch/x86/boot/bzImage, $KBUILD/vmlinux (with .BTF), $KBUILD/.wbg-kernel
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+WBG_CACHE=${WBG_CACHE:-$HOME/.cache/wbguard}
+KBUILD=${KBUILD:-$WBG_CACHE/kbuild}
+JOBS=${JOBS:-$(nproc)}
+series=${WBG_SERIES:-$here/patches/series}
+frags=${WBG_KCONFIGS:-$here/kernel-config/base.config $here/kernel-config/debug.config}
+log() { echo "kernel-build: $*" >&2; }
+die() { echo "kernel-build: error: $*" >&2; exit 1; }
+t0=$(date +%s)
+
+# one kernel build at a time on this cache
+mkdir -p "$WBG_CACHE"
+exec 9>"$WBG_CACHE/.kernel-build.lock"
+flock -n 9 || { log "waiting for another kernel build on $WBG_CACHE"; flock 9; }
+
+base=$("$here/ci/kernel-source.sh" | tail -n1)
+[ -d "$base/.git" ] || die "kernel-source.sh gave no base repo"
+basecommit=$(git -C "$base" rev-parse wbg-base^{commit})
+
+# --- work tree: base + series ------------------------------------------------------------
+# One work tree per base repo, a git worktree of it on branch "work". Rebuilt only when the
+# base or a patch changed; git touches only the files that differ, so make stays incremental.
+work=$base-work
+patches=()
+if [ "$series" != none ] && [ -s "$series" ]; then
+	pdir=$(dirname "$series")
+	while read -r p _; do
+		case "$p" in ''|'#'*) continue ;; esac
+		[ -f "$pdir/$p" ] || die "patches/series names $p, which does not exist"
+		patches+=("$pdir/$p")
+	done < "$series"
+fi
+want=$( { echo "$basecommit"; for p in ${patches[@]+"${patches[@]}"}; do sha256sum < "$p"; done; } | sha256sum | cut -c1-16)
+if [ ! -e "$work/.git" ]; then
+	git -C "$base" worktree prune
+	git -C "$base" worktree add -q -f -B work "$work" "$basecommit"
+fi
+have=$(cat "$base/.git/wbg-work-stamp" 2>/dev/null || true)
+if [ "$have" != "$want" ]; then
+	log "work tree: base $(git -C "$base" rev-parse --short "$basecommit") + ${#patches[@]} patch(es)"
+	git -C "$work" am --abort >/dev/null 2>&1 || true
+	git -C "$work" checkout -q -f -B work "$basecommit"
+	git -C "$work" clean -q -f -d -x
+	if [ ${#patches[@]} -gt 0 ]; then
+		git -C "$work" am -q --keep-cr --whitespace=nowarn "${patches[@]}" ||
+			{ git -C "$work" am --abort >/dev/null 2>&1 || true
+			  die "git am of $series failed on the base $(git -C "$base" rev-parse --short "$basecommit")"; }
+	fi
+	echo "$want" > "$base/.git/wbg-work-stamp"
+else
+	log "work tree up to date ($(git -C "$work" log --oneline "$basecommit"..HEAD | wc -l) patch(es) on base)"
+fi
+
+# --- config: tinyconfig + fragments, checked --------------------------------------------
+mkdir -p "$KBUILD"
+export ARCH=x86_64
+cfgtmp=$KBUILD/.wbg-cfg
+rm -rf "$cfgtmp"; mkdir -p "$cfgtmp"
+make -s -C "$work" O="$cfgtmp" tinyconfig >/dev/null
+# shellcheck disable=SC2086
+(cd "$work" && scripts/kconfig/merge_config.sh -m -O "$cfgtmp" "$cfgtmp/.config" $frags) >"$cfgtmp/merge.log" 2>&1 ||
+	{ cat "$cfgtmp/merge.log" >&2; die "merge_config.sh failed"; }
+make -s -C "$work" O="$cfgtmp" olddefconfig >/dev/null
+missing=()
+for f in $frags; do
+	while IFS= read -r l; do
+		case "$l" in
+		"# CONFIG_"*" is not set")
+			n=${l#\# }; n=${n%% *}
+			grep -q "^$n=" "$cfgtmp/.config" && missing+=("$l (got $(grep "^$n=" "$cfgtmp/.config"))") ;;
+		CONFIG_*=*)
+			grep -qxF "$l" "$cfgtmp/.config" ||
+				missing+=("$l (got $(grep -E "^${l%%=*}=|^# ${l%%=*} is not set" "$cfgtmp/.config" || echo unset))") ;;
+		esac
+	done < "$f"
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	log "these requested options did not stick (a dependency is missing or the symbol changed):"
+	printf '  %s\n' "${missing[@]}" >&2
+	die "config check failed (fragments: $frags)"
+fi
+if ! cmp -s "$cfgtmp/.config" "$KBUILD/.config"; then
+	cp "$cfgtmp/.config" "$KBUILD/.config"
+	log "config updated"
+fi
+rm -rf "$cfgtmp"
+
+# --- build -------------------------------------------------------------------------------
+export CCACHE_DIR=${CCACHE_DIR:-$WBG_CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# ccache: same hit for the same source whatever the work tree's path
+export CCACHE_BASEDIR=$work CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+cc="ccache gcc"
+command -v ccache >/dev/null || cc=gcc
+# Reproducible-ish: no timestamp/user/host in the version string, so an unchanged tree relinks nothing.
+export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-wbguard}" KBUILD_BUILD_USER=wbguard KBUILD_BUILD_HOST=vm
+tb=$(date +%s)
+log "make -j$JOBS O=$KBUILD (source $work)"
+if ! make -s -C "$work" O="$KBUILD" CC="$cc" -j"$JOBS" bzImage >"$KBUILD/.wbg-build.log" 2>&1; then
+	tail -n 60 "$KBUILD/.wbg-build.log" >&2
+	die "kernel build failed (full log: $KBUILD/.wbg-build.log)"
+fi
+[ -f "$KBUILD/arch/x86/boot/bzImage" ] || die "no bzImage"
+[ -f "$KBUILD/vmlinux" ] || die "no vmlinux"
+objdump -h "$KBUILD/vmlinux" | grep -q ' \.BTF ' || die "vmlinux has no .BTF section (pahole/dwarves missing?)"
+kr=$(cat "$KBUILD/include/config/kernel.release")
+{ echo "release $kr"; echo "base $basecommit"; echo "head $(git -C "$work" rev-parse HEAD)"
+  echo "patches ${#patches[@]}"; } > "$KBUILD/.wbg-kernel"
+t1=$(date +%s)
+log "done: $kr bzImage+vmlinux(BTF) in $KBUILD; make $((t1 - tb))s, total $((t1 - t0))s"

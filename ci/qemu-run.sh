@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Boot the test VM (qemu, TCG), stream its console to a log, collect the per-test results the
+# guest prints, scan the guest's dmesg for kernel splats, and print "N passed, N failed[, N skipped]"
+# as the final line. Exit 0 only when nothing failed, nothing splatted and the guest finished.
+#
+# Usage: ci/qemu-run.sh BZIMAGE INITRAMFS [OUTDIR]     (OUTDIR default build/vm)
+# Env:   WBG_VM_TIMEOUT  seconds for the whole run (default 900)
+#        WBG_VM_TESTS    run only guest tests whose name contains this string
+#        WBG_VM_INJECT   test-only: fail = add a failing guest test, warn = raise a kernel WARN
+#        WBG_VM_MEM      guest RAM in MiB (default 2048; the top 512 MiB above 1 GiB become /dev/pmem0)
+#        WBG_VM_SMP      vCPUs (default 2)     WBG_VM_APPEND  extra kernel command line
+#        WBG_VM_QUIET=1  do not echo the console, only the results
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+kernel=${1:?usage: qemu-run.sh BZIMAGE INITRAMFS [OUTDIR]}
+initrd=${2:?usage: qemu-run.sh BZIMAGE INITRAMFS [OUTDIR]}
+out=${3:-build/vm}
+timeout_s=${WBG_VM_TIMEOUT:-900}
+mem=${WBG_VM_MEM:-2048}
+smp=${WBG_VM_SMP:-2}
+mkdir -p "$out"
+log=$out/console.log dmesg=$out/dmesg.txt results=$out/results.txt
+: > "$results"
+
+for f in "$kernel" "$initrd"; do
+	[ -f "$f" ] || { echo "qemu-run: missing $f"; echo "0 passed, 1 failed"; exit 1; }
+done
+command -v qemu-system-x86_64 >/dev/null || { echo "qemu-run: qemu-system-x86_64 not installed (ci/deps.sh vm)"; echo "0 passed, 1 failed"; exit 1; }
+
+pass=0 fail=0 skip=0
+record() { # name PASS|FAIL|SKIP secs [note]
+	echo "WBG-RESULT $*" >> "$results"
+	case "$2" in PASS) pass=$((pass + 1)) ;; SKIP) skip=$((skip + 1)) ;; *) fail=$((fail + 1)) ;; esac
+}
+
+# Host-side, every run: the splat scanner must find every kind of splat in synthetic samples.
+if st=$("$here/ci/splat-scan.sh" --selftest 2>&1); then
+	echo "$st"; record host-splat-scan-selftest PASS 0
+else
+	echo "$st"; record host-splat-scan-selftest FAIL 0
+fi
+
+# /dev/pmem0: memmap=SIZE!START marks RAM as persistent (e820 type 12); CONFIG_X86_PMEM_LEGACY
+# turns it into an nvdimm region and BLK_DEV_PMEM into /dev/pmem0. Keep it section (128M) aligned.
+pmem_mb=512
+[ "$mem" -ge 1536 ] || { echo "qemu-run: WBG_VM_MEM must be >= 1536"; exit 2; }
+pmem_start_mb=$((mem - pmem_mb))
+append="console=ttyS0,115200 loglevel=5 printk.devkmsg=on panic=-1 nokaslr"
+append+=" memmap=${pmem_mb}M!${pmem_start_mb}M"
+append+=" scsi_debug.dif=1 scsi_debug.dix=1 scsi_debug.guard=0 scsi_debug.dev_size_mb=256"
+append+=" hung_task_timeout_secs=30"
+[ -n "${WBG_VM_TESTS:-}" ] && append+=" wbg.tests=$WBG_VM_TESTS"
+[ -n "${WBG_VM_INJECT:-}" ] && append+=" wbg.inject=$WBG_VM_INJECT"
+[ -n "${WBG_VM_APPEND:-}" ] && append+=" $WBG_VM_APPEND"
+if [ "${WBG_VM_INTERACTIVE:-0}" = 1 ]; then
+	# make vm-shell: console on this terminal, a shell instead of the tests
+	exec qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m "$mem" -no-reboot \
+		-display none -monitor none -serial stdio -nodefaults \
+		-kernel "$kernel" -initrd "$initrd" -append "$append wbg.shell=1"
+fi
+
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m "$mem" -no-reboot
+      -display none -monitor none -serial stdio -nodefaults
+      -kernel "$kernel" -initrd "$initrd" -append "$append")
+echo "qemu-run: ${qemu[*]}"
+echo "qemu-run: console -> $log (timeout ${timeout_s}s)"
+t0=$(date +%s)
+# The console streams to the log and (outside the dmesg dump) to our stdout.
+timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
+	if [ "${WBG_VM_QUIET:-0}" = 1 ]; then grep --line-buffered '^WBG-RESULT'; else
+		awk '/^WBG-DMESG-BEGIN/ { d = 1; print "(guest dmesg -> '"$dmesg"')"; fflush(); next }
+		     /^WBG-DMESG-END/ { d = 0; next } !d { print; fflush() }'; fi
+qrc=${PIPESTATUS[0]}
+t1=$(date +%s)
+echo "qemu-run: qemu exit $qrc after $((t1 - t0))s"
+
+# per-test results from the guest
+grep -E '^WBG-RESULT ' "$log" | while read -r _ name res secs rest; do
+	echo "$name $res $secs $rest"
+done > "$out/guest-results.txt"
+while read -r name res secs rest; do
+	record "$name" "$res" "$secs" "$rest"
+done < "$out/guest-results.txt"
+boot=$(grep -oE '^WBG-BOOT uptime=[0-9.]+s' "$log" | head -n1 | cut -d= -f2)
+
+# completion: the guest prints WBG-DONE after its dmesg dump
+if grep -q '^WBG-DONE' "$log"; then
+	record vm-completed PASS $((t1 - t0)) "boot=${boot:-?}"
+	sed -n '/^WBG-DMESG-BEGIN/,/^WBG-DMESG-END/p' "$log" | sed '1d;$d' > "$dmesg"
+else
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then why="timeout after ${timeout_s}s"; else why="qemu exit $qrc, no WBG-DONE"; fi
+	echo "qemu-run: the guest did not finish: $why"
+	record vm-completed FAIL $((t1 - t0)) "$why"
+	cp "$log" "$dmesg"   # no dump: scan whatever reached the console
+fi
+[ -s "$out/guest-results.txt" ] || { echo "qemu-run: no guest test results"; record guest-tests-ran FAIL 0; }
+
+# kernel splats in the guest's log are failures
+if hits=$("$here/ci/splat-scan.sh" "$dmesg"); then
+	record kernel-splat-scan PASS 0
+else
+	echo "qemu-run: kernel splats in the guest log ($dmesg):"
+	printf '%s\n' "$hits" | head -n 40 | sed 's/^/  /'
+	record kernel-splat-scan FAIL 0 "$(printf '%s\n' "$hits" | wc -l) line(s)"
+fi
+
+echo "---- results (also in $results)"
+sed 's/^WBG-RESULT //' "$results" | awk '{ printf "  %-34s %-4s %6ss", $1, $2, $3; $1 = $2 = $3 = ""; print $0 }'
+echo "guest boot to /init: ${boot:-?}; qemu wall time $((t1 - t0))s"
+summary="$pass passed, $fail failed"
+[ "$skip" -gt 0 ] && summary+=", $skip skipped"
+echo "$summary"
+[ "$fail" -eq 0 ]
