@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Event layout and counter indices shared by dax.bpf.c and the userspace
+ * collector (wbguard dax). Plain types only: included by BPF and by C.
+ */
+#ifndef WBG_DAX_H
+#define WBG_DAX_H
+
+#define WBG_DAX_COMM_LEN 16
+
+enum dax_ev_type {
+	/* dax_fault_iomap (series): the iomap a PTE/PMD fault is about to
+	 * map (or load a hole for). Write faults always; read faults only
+	 * with --all-events (they are counted either way). */
+	DAX_EV_FAULT = 1,
+	/* ext4_dax_iomap_write (series): ext4_iomap_begin() for a DAX write,
+	 * with what the lookup found and whether ext4_iomap_alloc() ran */
+	DAX_EV_EXT4_WRITE = 2,
+};
+
+/* Block-mapping flags, normalized by the BPF side from the kernel's
+ * enum bh_state_bits (EXT4_MAP_* = 1 << BH_*). */
+#define DAX_MAP_NEW		0x1
+#define DAX_MAP_MAPPED		0x2
+#define DAX_MAP_UNWRITTEN	0x4
+
+/* iomap->type and iomap->flags (include/linux/iomap.h; stable UAPI-like
+ * values since 4.x). */
+#define DAX_IOMAP_HOLE		0
+#define DAX_IOMAP_DELALLOC	1
+#define DAX_IOMAP_MAPPED	2
+#define DAX_IOMAP_UNWRITTEN	3
+#define DAX_IOMAP_INLINE	4
+#define DAX_IOMAP_F_NEW		0x1
+#define DAX_IOMAP_F_DIRTY	0x2
+#define DAX_IOMAP_F_SHARED	0x4
+
+#define DAX_EXT4_SUPER_MAGIC	0xEF53
+
+struct dax_event {
+	unsigned long long ts_ns;
+	unsigned long long ino;
+	/* FAULT: iomap offset and length (bytes), the faulting address and
+	 * page offset. EXT4_WRITE: offset = lblk << blkbits, length = len <<
+	 * blkbits, pgoff = physical block. */
+	long long offset;
+	unsigned long long length;
+	unsigned long long address;
+	unsigned long long pgoff;
+	unsigned int type;		/* enum dax_ev_type */
+	unsigned int dev;		/* kernel dev_t of the superblock */
+	unsigned int pid;		/* thread id */
+	unsigned int tgid;
+	unsigned int fs_magic;		/* sb->s_magic */
+	unsigned int fault_flags;	/* FAULT: vmf->flags */
+	int ret;			/* EXT4_WRITE: blocks mapped or -errno */
+	unsigned int found;		/* EXT4_WRITE: DAX_MAP_* of the lookup */
+	unsigned int mflags;		/* EXT4_WRITE: DAX_MAP_* handed to DAX */
+	unsigned int lblk;		/* EXT4_WRITE */
+	unsigned int len;		/* EXT4_WRITE: blocks */
+	unsigned short iomap_type;	/* FAULT: DAX_IOMAP_* */
+	unsigned short iomap_flags;	/* FAULT: DAX_IOMAP_F_* */
+	unsigned char write;		/* FAULT: FAULT_FLAG_WRITE */
+	unsigned char pmd;		/* FAULT: PMD fault */
+	unsigned char allocated;	/* EXT4_WRITE: ext4_iomap_alloc() ran */
+	unsigned char blkbits;		/* inode->i_blkbits */
+	char comm[WBG_DAX_COMM_LEN];
+};
+
+/*
+ * Exact counters (per-CPU array), updated before any ring-buffer
+ * reservation: the verdict compares them with what arrived.
+ */
+enum dax_counter {
+	/* series: dax_fault_iomap */
+	DXC_IOMAP_PTE,		/* PTE faults that reached dax_fault_iter */
+	DXC_IOMAP_PMD,		/* PMD faults that reached dax_fault_iter */
+	DXC_IOMAP_WRITE,	/* ... write faults (sent) */
+	DXC_IOMAP_READ,		/* ... read faults */
+	DXC_IOMAP_WRITE_UNWRITTEN, /* write fault handed an UNWRITTEN or HOLE
+				 * iomap: dax_fault_iter WARNs and refuses */
+	DXC_IOMAP_SENT,		/* FAULT events we tried to send */
+	/* series: ext4_dax_iomap_write */
+	DXC_EXT4_WRITE,		/* DAX write lookups (all sent) */
+	DXC_EXT4_CONVERT,	/* found UNWRITTEN, zeroed + converted */
+	DXC_EXT4_ALLOC,		/* found a hole, allocated */
+	DXC_EXT4_OVERWRITE,	/* found MAPPED, nothing to do */
+	DXC_EXT4_ERROR,		/* ret < 0 */
+	/* both modes: the stock fs_dax / ext4 tracepoints */
+	DXC_PTE_DONE,		/* dax_pte_fault_done */
+	DXC_PTE_DONE_WRITE,
+	DXC_PTE_MAJOR,		/* VM_FAULT_MAJOR: blocks were allocated/new */
+	DXC_PTE_ERROR,		/* VM_FAULT_SIGBUS/ERROR results */
+	DXC_PMD_DONE,		/* dax_pmd_fault_done */
+	DXC_PMD_DONE_WRITE,
+	DXC_PMD_FALLBACK,	/* ... VM_FAULT_FALLBACK: retried as PTE */
+	DXC_HOLE_PTE,		/* dax_load_hole */
+	DXC_HOLE_PMD,		/* dax_pmd_load_hole */
+	DXC_STOCK_ZERO_CONVERT,	/* ext4_ext_handle_unwritten_extents with
+				 * EXT4_GET_BLOCKS_ZERO: a DAX zero+convert */
+	DXC_RB_DROPS,		/* ring-buffer reservations that failed */
+	DXC_CORE_MISSING,	/* a needed kernel enum value is missing */
+	DXC_NR,
+};
+
+#endif /* WBG_DAX_H */

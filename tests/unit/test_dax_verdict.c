@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for the D1 verdict (tools/dax_verdict.c): synthetic streams
+ * of ext4_dax_iomap_write and dax_fault_iomap events. */
+#include <stdlib.h>
+#include <string.h>
+#include "wbg_test.h"
+#include "dax_verdict.h"
+
+#define DEV 0x10300000u		/* 259:0 */
+#define INO 12
+
+static struct dax_state *st;
+static struct dax_counts cnt;
+
+static void reset(void)
+{
+	if (!st)
+		st = malloc(sizeof(*st));
+	dax_state_init(st);
+	memset(&cnt, 0, sizeof(cnt));
+}
+
+/* ext4_dax_iomap_write for @tid: blocks [lblk, lblk+len) of 4 KiB */
+static enum dax_class lookup(unsigned int tid, unsigned int lblk, unsigned int len,
+			     unsigned int found, int allocated,
+			     unsigned int mflags, int ret)
+{
+	struct dax_event e = {
+		.type = DAX_EV_EXT4_WRITE, .dev = DEV, .ino = INO, .pid = tid,
+		.tgid = tid, .fs_magic = DAX_EXT4_SUPER_MAGIC, .lblk = lblk,
+		.len = len, .offset = (long long)lblk << 12,
+		.length = (unsigned long long)len << 12, .found = found,
+		.mflags = mflags, .allocated = allocated, .ret = ret,
+		.blkbits = 12,
+	};
+
+	cnt.c[DXC_EXT4_WRITE]++;
+	return dax_feed(st, &e);
+}
+
+static enum dax_class fault_fs(unsigned int tid, long long off, int write, int pmd,
+			       unsigned int type, unsigned int flags,
+			       unsigned int magic)
+{
+	struct dax_event e = {
+		.type = DAX_EV_FAULT, .dev = DEV, .ino = INO, .pid = tid,
+		.tgid = tid, .fs_magic = magic, .offset = off,
+		.length = pmd ? 2u << 20 : 4096, .write = write, .pmd = pmd,
+		.iomap_type = type, .iomap_flags = flags,
+		.fault_flags = write ? 1 : 0,
+	};
+
+	cnt.c[pmd ? DXC_IOMAP_PMD : DXC_IOMAP_PTE]++;
+	cnt.c[write ? DXC_IOMAP_WRITE : DXC_IOMAP_READ]++;
+	cnt.c[DXC_IOMAP_SENT]++;
+	return dax_feed(st, &e);
+}
+
+static enum dax_class fault(unsigned int tid, long long off, int write, int pmd,
+			    unsigned int type, unsigned int flags)
+{
+	return fault_fs(tid, off, write, pmd, type, flags, DAX_EXT4_SUPER_MAGIC);
+}
+
+#define CONVERTED (DAX_MAP_MAPPED | DAX_MAP_NEW)
+
+static void clean_pte_conversion(void)
+{
+	struct dax_result r;
+
+	reset();
+	CHECK(lookup(100, 5, 1, DAX_MAP_UNWRITTEN, 1, CONVERTED, 1) == DAX_CLASS_LOOKUP);
+	CHECK(fault(100, 5 << 12, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW) == DAX_CLASS_FAULT);
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(r.d1 == 0);
+	CHECK(st->conversions == 1);
+	CHECK(st->d1_checked == 1);
+	CHECK(st->d1_met_unwritten == 1);
+	CHECK(st->nr_pending == 0);
+}
+
+static void clean_pmd_conversion(void)
+{
+	struct dax_result r;
+
+	reset();
+	lookup(7, 512, 512, DAX_MAP_UNWRITTEN, 1, CONVERTED, 512);
+	CHECK(fault(7, 2 << 20, 1, 1, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW) == DAX_CLASS_FAULT);
+	/* a later PTE fault inside the same huge page, already converted */
+	lookup(7, 600, 1, DAX_MAP_MAPPED, 0, DAX_MAP_MAPPED, 1);
+	fault(7, 600 << 12, 1, 0, DAX_IOMAP_MAPPED, 0);
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(st->conversions == 1);
+	CHECK(st->overwrites == 1);
+	CHECK(st->d1_checked == 2);
+}
+
+/* The 2014 bug: unwritten extent handed over as MAPPED, nothing ran. */
+static void d1_not_converted(void)
+{
+	struct dax_result r;
+
+	reset();
+	lookup(42, 9, 1, DAX_MAP_UNWRITTEN, 0, DAX_MAP_MAPPED, 1);
+	CHECK(fault(42, 9 << 12, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_D1);
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_VIOLATION);
+	CHECK(r.d1 == 1);
+	CHECK(st->last_reason == DAX_D1_NOT_CONVERTED);
+	CHECK(st->last_lookup.lblk == 9);
+	CHECK(st->conversions == 0);
+}
+
+static void d1_still_unwritten_and_not_zeroed(void)
+{
+	reset();
+	lookup(1, 0, 1, DAX_MAP_UNWRITTEN, 1, DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN, 1);
+	CHECK(fault(1, 0, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_D1);
+	CHECK(st->last_reason == DAX_D1_STILL_UNWRITTEN);
+	lookup(1, 1, 1, DAX_MAP_UNWRITTEN, 1, DAX_MAP_MAPPED, 1);
+	CHECK(fault(1, 1 << 12, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_D1);
+	CHECK(st->last_reason == DAX_D1_NOT_ZEROED);
+	CHECK(dax_finish(st, &cnt, true).d1 == 2);
+}
+
+/* v7.3's own guard: an UNWRITTEN iomap on a write fault is refused. */
+static void refused_write_fault_is_not_d1(void)
+{
+	struct dax_result r;
+
+	reset();
+	lookup(3, 4, 1, DAX_MAP_UNWRITTEN, 1, DAX_MAP_UNWRITTEN, 1);
+	CHECK(fault(3, 4 << 12, 1, 0, DAX_IOMAP_UNWRITTEN, 0) == DAX_CLASS_FAULT);
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(st->write_faults_refused == 1);
+	CHECK(st->nr_pending == 0);
+}
+
+static void hole_allocation_and_reads(void)
+{
+	struct dax_result r;
+
+	reset();
+	fault(5, 0, 0, 0, DAX_IOMAP_HOLE, 0);		/* read fault, hole */
+	fault(5, 2 << 20, 0, 1, DAX_IOMAP_UNWRITTEN, 0);	/* PMD read, unwritten */
+	lookup(5, 0, 1, 0, 1, CONVERTED, 1);
+	fault(5, 0, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW);
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(st->read_faults == 2);
+	CHECK(st->allocations == 1);
+	CHECK(st->write_faults == 1);
+}
+
+/* Two threads interleaved: each fault pairs with its own thread's lookup. */
+static void interleaved_threads(void)
+{
+	reset();
+	lookup(10, 1, 1, DAX_MAP_UNWRITTEN, 1, CONVERTED, 1);
+	lookup(11, 2, 1, DAX_MAP_UNWRITTEN, 0, DAX_MAP_MAPPED, 1);	/* bad */
+	CHECK(fault(10, 1 << 12, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW) == DAX_CLASS_FAULT);
+	CHECK(fault(11, 2 << 12, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_D1);
+	CHECK(dax_finish(st, &cnt, true).d1 == 1);
+}
+
+/* A write fault on ext4 without its lookup cannot be judged: unknown. */
+static void unmatched_is_unknown(void)
+{
+	struct dax_result r;
+
+	reset();
+	fault(20, 0, 1, 0, DAX_IOMAP_MAPPED, 0);
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_UNKNOWN);
+	CHECK(r.unmatched == 1);
+	/* a lookup for another block does not count as a match */
+	reset();
+	lookup(20, 100, 1, DAX_MAP_UNWRITTEN, 0, DAX_MAP_MAPPED, 1);
+	CHECK(fault(20, 0, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_FAULT);
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_UNKNOWN);
+	CHECK(st->lookups_unused == 1);
+}
+
+/* Other filesystems (xfs): counted, not judged. */
+static void other_fs_not_judged(void)
+{
+	reset();
+	fault_fs(30, 0, 1, 0, DAX_IOMAP_MAPPED, 0, 0x58465342);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_PASS);
+	CHECK(st->write_faults_other_fs == 1);
+	CHECK(st->d1_checked == 0);
+}
+
+/* DAX write(2) lookups are never followed by a fault. */
+static void write_syscall_lookups(void)
+{
+	reset();
+	lookup(40, 0, 16, DAX_MAP_UNWRITTEN, 1, CONVERTED, 16);
+	lookup(40, 16, 16, DAX_MAP_UNWRITTEN, 1, CONVERTED, 16);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_PASS);
+	CHECK(st->lookups_unused == 1);
+	CHECK(st->conversions == 2);
+}
+
+static void drops_make_unknown(void)
+{
+	struct dax_result r;
+
+	reset();
+	lookup(1, 5, 1, DAX_MAP_UNWRITTEN, 1, CONVERTED, 1);
+	fault(1, 5 << 12, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW);
+	cnt.c[DXC_RB_DROPS] = 3;
+	cnt.c[DXC_IOMAP_SENT] += 3;
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_UNKNOWN);
+	CHECK(r.lost == 3);
+	/* a violation stays a violation */
+	lookup(1, 6, 1, DAX_MAP_UNWRITTEN, 0, DAX_MAP_MAPPED, 1);
+	fault(1, 6 << 12, 1, 0, DAX_IOMAP_MAPPED, 0);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_VIOLATION);
+}
+
+/* Fewer events arrived than the BPF side sent, without counted drops. */
+static void short_stream_is_unknown(void)
+{
+	struct dax_result r;
+
+	reset();
+	lookup(1, 5, 1, DAX_MAP_UNWRITTEN, 1, CONVERTED, 1);
+	fault(1, 5 << 12, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW);
+	cnt.c[DXC_EXT4_WRITE] += 1;
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.stream_short);
+	CHECK(r.verdict == WBG_UNKNOWN);
+}
+
+static void core_missing_is_unknown(void)
+{
+	reset();
+	cnt.c[DXC_CORE_MISSING] = 1;
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_UNKNOWN);
+}
+
+static void bad_event_type(void)
+{
+	struct dax_event e = { .type = 99 };
+
+	reset();
+	CHECK(dax_feed(st, &e) == DAX_CLASS_BAD);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_UNKNOWN);
+}
+
+static void many_threads(void)
+{
+	unsigned int t;
+
+	reset();
+	for (t = 1; t <= 3000; t++)
+		lookup(t * 7919, t, 1, DAX_MAP_UNWRITTEN, 1, CONVERTED, 1);
+	for (t = 1; t <= 3000; t++)
+		fault(t * 7919, (long long)t << 12, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_PASS);
+	CHECK(st->d1_checked == 3000);
+	CHECK(st->table_full == 0);
+	CHECK(st->nr_pending == 0);
+	CHECK(st->conversions == 3000);
+}
+
+static void reason_names(void)
+{
+	CHECK(strstr(dax_d1_reason_name(DAX_D1_NOT_CONVERTED), "without zeroing"));
+	CHECK(!strcmp(dax_d1_reason_name(DAX_D1_OK), "ok"));
+}
+
+int main(void)
+{
+	int failures = 0;
+
+	RUN(clean_pte_conversion);
+	RUN(clean_pmd_conversion);
+	RUN(d1_not_converted);
+	RUN(d1_still_unwritten_and_not_zeroed);
+	RUN(refused_write_fault_is_not_d1);
+	RUN(hole_allocation_and_reads);
+	RUN(interleaved_threads);
+	RUN(unmatched_is_unknown);
+	RUN(other_fs_not_judged);
+	RUN(write_syscall_lookups);
+	RUN(drops_make_unknown);
+	RUN(short_stream_is_unknown);
+	RUN(core_missing_is_unknown);
+	RUN(bad_event_type);
+	RUN(many_threads);
+	RUN(reason_names);
+	free(st);
+	return failures ? 1 : 0;
+}

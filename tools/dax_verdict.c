@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* D1 verdict for wbguard dax: plain C, see dax_verdict.h. */
+#include <string.h>
+#include "dax_verdict.h"
+
+const char *dax_d1_reason_name(enum dax_d1_reason r)
+{
+	switch (r) {
+	case DAX_D1_NOT_CONVERTED:
+		return "unwritten extent mapped without zeroing or conversion";
+	case DAX_D1_STILL_UNWRITTEN:
+		return "allocation ran but the mapping stayed unwritten";
+	case DAX_D1_NOT_ZEROED:
+		return "converted without NEW: blocks not zeroed";
+	default:
+		return "ok";
+	}
+}
+
+void dax_state_init(struct dax_state *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+/*
+ * The slot of @tid: an entry per thread stays for the whole run (the
+ * number of faulting threads is small), so probing never meets a hole
+ * left by a deletion. NULL when the table is full.
+ */
+static struct dax_pending *slot_of(struct dax_state *st, uint32_t tid,
+				   bool create)
+{
+	uint32_t key = tid ? tid : 0xffffffffu;
+	uint32_t h = (key * 2654435761u) % DAX_TID_SLOTS, i;
+
+	for (i = 0; i < DAX_TID_SLOTS; i++) {
+		struct dax_pending *p = &st->slots[(h + i) % DAX_TID_SLOTS];
+
+		if (p->tid == key)
+			return p;
+		if (p->tid == 0) {
+			if (!create)
+				return NULL;
+			p->tid = key;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static bool covers(const struct dax_event *lk, const struct dax_event *f)
+{
+	if (lk->dev != f->dev || lk->ino != f->ino || lk->ret <= 0)
+		return false;
+	return f->offset >= lk->offset &&
+	       (unsigned long long)f->offset < lk->offset + lk->length;
+}
+
+static void on_lookup(struct dax_state *st, const struct dax_event *e)
+{
+	struct dax_pending *p;
+
+	st->ext4_events++;
+	if (e->ret < 0)
+		st->lookup_errors++;
+	else if (e->found & DAX_MAP_UNWRITTEN && e->allocated &&
+		 (e->mflags & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN | DAX_MAP_NEW)) ==
+		 (DAX_MAP_MAPPED | DAX_MAP_NEW))
+		st->conversions++;
+	else if (!(e->found & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) && e->allocated)
+		st->allocations++;
+	else if (e->found & DAX_MAP_MAPPED)
+		st->overwrites++;
+
+	p = slot_of(st, e->pid, true);
+	if (!p) {
+		st->table_full++;
+		return;
+	}
+	if (p->used)
+		st->lookups_unused++;
+	else
+		st->nr_pending++;
+	p->used = true;
+	p->ev = *e;
+}
+
+static enum dax_d1_reason judge(const struct dax_event *lk)
+{
+	if (!(lk->found & DAX_MAP_UNWRITTEN))
+		return DAX_D1_OK;
+	if (!lk->allocated)
+		return DAX_D1_NOT_CONVERTED;
+	if ((lk->mflags & DAX_MAP_UNWRITTEN) || !(lk->mflags & DAX_MAP_MAPPED))
+		return DAX_D1_STILL_UNWRITTEN;
+	if (!(lk->mflags & DAX_MAP_NEW))
+		return DAX_D1_NOT_ZEROED;
+	return DAX_D1_OK;
+}
+
+static enum dax_class on_fault(struct dax_state *st, const struct dax_event *e)
+{
+	struct dax_pending *p;
+	enum dax_d1_reason r;
+
+	st->fault_events++;
+	if (!e->write) {
+		st->read_faults++;
+		return DAX_CLASS_FAULT;
+	}
+	st->write_faults++;
+	p = slot_of(st, e->pid, false);
+	/* the thread's lookup is used by this fault, whatever it maps */
+	if (p && p->used && (!covers(&p->ev, e))) {
+		st->lookups_unused++;
+		p->used = false;
+		st->nr_pending--;
+		p = NULL;
+	}
+	if (e->iomap_type != DAX_IOMAP_MAPPED &&
+	    !(e->iomap_flags & DAX_IOMAP_F_SHARED)) {
+		/* dax_fault_iter() refuses it (WARN + SIGBUS/fallback) */
+		st->write_faults_refused++;
+		goto consume;
+	}
+	st->write_faults_mapped++;
+	if (e->fs_magic != DAX_EXT4_SUPER_MAGIC) {
+		st->write_faults_other_fs++;
+		goto consume;
+	}
+	if (!p || !p->used) {
+		st->write_faults_unmatched++;
+		return DAX_CLASS_FAULT;
+	}
+	st->d1_checked++;
+	if (p->ev.found & DAX_MAP_UNWRITTEN)
+		st->d1_met_unwritten++;
+	r = judge(&p->ev);
+	if (r != DAX_D1_OK) {
+		st->d1_violations++;
+		st->last_reason = r;
+		st->last_lookup = p->ev;
+		p->used = false;
+		st->nr_pending--;
+		return DAX_CLASS_D1;
+	}
+consume:
+	if (p && p->used) {
+		p->used = false;
+		st->nr_pending--;
+	}
+	return DAX_CLASS_FAULT;
+}
+
+enum dax_class dax_feed(struct dax_state *st, const struct dax_event *e)
+{
+	switch (e->type) {
+	case DAX_EV_FAULT:
+		return on_fault(st, e);
+	case DAX_EV_EXT4_WRITE:
+		on_lookup(st, e);
+		return DAX_CLASS_LOOKUP;
+	default:
+		st->bad_events++;
+		return DAX_CLASS_BAD;
+	}
+}
+
+struct dax_result dax_finish(const struct dax_state *st,
+			     const struct dax_counts *cnt, bool series)
+{
+	struct dax_result r = {0};
+	uint64_t sent;
+
+	r.d1 = st->d1_violations;
+	r.lost = cnt->c[DXC_RB_DROPS];
+	r.core_missing = cnt->c[DXC_CORE_MISSING] != 0;
+	r.checked = series;
+	r.unmatched = st->write_faults_unmatched + st->table_full;
+	/* every event the BPF side did not fail to reserve must have arrived */
+	sent = cnt->c[DXC_IOMAP_SENT] + cnt->c[DXC_EXT4_WRITE];
+	r.stream_short = st->fault_events + st->ext4_events + r.lost < sent;
+	r.verdict = wbg_verdict_of(r.d1, r.lost || r.stream_short ||
+				   r.core_missing || r.unmatched ||
+				   st->bad_events);
+	return r;
+}
