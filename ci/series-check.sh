@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make series-check: the series applies to the pristine base with git am,
+# one patch at a time, without fuzz; every prefix builds (incremental
+# build of the guest kernel config); checkpatch.pl --strict per patch.
+# Prints a table and exits non-zero on any failure.
+#
+# checkpatch CHECKs are reported but do not fail the run (TRACE_EVENT
+# macros always draw some); ERRORs and WARNINGs fail it unless the patch
+# is listed in patches/CHANGES under "checkpatch exceptions" with a reason.
+. "$(dirname "$0")/series-lib.sh"
+series_base
+mapfile -t files < <(series_files)
+[ ${#files[@]} -gt 0 ] || die "patches/series is empty"
+t_all=$(date +%s)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# 1. git am without fuzz, one patch at a time, in a scratch worktree.
+scratch=$WBG_CACHE/linux-series-check
+git -C "$base" worktree prune
+[ -e "$scratch/.git" ] || git -C "$base" worktree add -q -f --detach "$scratch" wbg-base
+git -C "$scratch" am --abort >/dev/null 2>&1 || true
+git -C "$scratch" checkout -q -f --detach wbg-base
+fails=0
+declare -A am_ok cp_res build_res build_t
+for f in "${files[@]}"; do
+	p=${f##*/}
+	if git -C "$scratch" am -q --keep-cr "$f" 2>"$tmp/am.err"; then
+		am_ok[$p]=ok
+	else
+		am_ok[$p]=FAIL; fails=$((fails + 1))
+		sed 's/^/    /' "$tmp/am.err" >&2
+		git -C "$scratch" am --abort >/dev/null 2>&1 || true
+		break
+	fi
+	# checkpatch from the tree being patched
+	out=$("$scratch/scripts/checkpatch.pl" --strict --no-summary --terse "$f" 2>&1 || true)
+	e=$(grep -c ': ERROR:' <<<"$out" || true)
+	w=$(grep -c ': WARNING:' <<<"$out" || true)
+	c=$(grep -c ': CHECK:' <<<"$out" || true)
+	cp_res[$p]="${e}E ${w}W ${c}C"
+	if [ $((e + w)) -gt 0 ] && ! grep -qF "$p" "$PATCHES/CHANGES" 2>/dev/null; then
+		grep -E ': (ERROR|WARNING):' <<<"$out" | sed 's/^/    /' >&2
+		cp_res[$p]+=" FAIL"; fails=$((fails + 1))
+	fi
+done
+
+# 2. Every prefix builds: the guest kernel, incrementally, prefix by prefix.
+if [ "${SERIES_CHECK_BUILD:-1}" = 1 ]; then
+	for ((k = 1; k <= ${#files[@]}; k++)); do
+		p=${files[k - 1]##*/}
+		[ "${am_ok[$p]:-}" = ok ] || break
+		printf '%s\n' "${files[@]:0:k}" > "$tmp/series"
+		t0=$(date +%s)
+		if WBG_SERIES=$tmp/series WBG_CONFIG_LENIENT=1 bash "$here/ci/kernel-build.sh" \
+			> "$tmp/build.log" 2>&1; then
+			build_res[$p]=ok
+		else
+			build_res[$p]=FAIL; fails=$((fails + 1))
+			tail -n 25 "$tmp/build.log" | sed 's/^/    /' >&2
+		fi
+		build_t[$p]=$(( $(date +%s) - t0 ))
+	done
+fi
+
+printf '\n%-4s %-66s %-6s %-16s %s\n' "#" "patch" "git am" "checkpatch" "build"
+i=0
+for f in "${files[@]}"; do
+	i=$((i + 1)); p=${f##*/}
+	printf '%-4s %-66.66s %-6s %-16s %s\n' "$i" "$p" "${am_ok[$p]:--}" "${cp_res[$p]:--}" \
+		"${build_res[$p]:--}${build_t[$p]:+ (${build_t[$p]}s)}"
+done
+echo "series-check: ${#files[@]} patches, $fails failure(s), $(( $(date +%s) - t_all ))s"
+[ "$fails" -eq 0 ]
