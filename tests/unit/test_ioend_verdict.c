@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The C1-C4 verdict fed synthetic event streams: no BPF, no root. */
+#include <stdlib.h>
+#include <string.h>
+#include "wbg_test.h"
+#include "ioend_verdict.h"
+
+#define SEC 1000000000ull
+#define DEV ((7u << 20) | 1)
+
+static struct ioend_state st;
+static struct ioend_counts cnt;
+static struct ioend_report rep[2];
+static uint64_t now;
+static int reports[IOEND_NINV];
+
+static void reset(void)
+{
+	ioend_state_free(&st);
+	ioend_state_init(&st, 5 * SEC);
+	memset(&cnt, 0, sizeof(cnt));
+	memset(reports, 0, sizeof(reports));
+	now = 1000;
+}
+
+static int feed(unsigned int type, uint64_t io_end, uint64_t ino,
+		unsigned int flag, int ret, unsigned int pid)
+{
+	struct ioend_event e = {
+		.ts_ns = now += 1000, .io_end = io_end, .ino = ino, .dev = DEV,
+		.type = type, .flag = flag, .ret = ret, .pid = pid,
+		.offset = 0x10000, .size = 0x8000, .pos = 0,
+	};
+	int n = ioend_feed(&st, &e, rep), i;
+
+	for (i = 0; i < n; i++)
+		reports[rep[i].inv]++;
+	return n;
+}
+
+/* The correct order for an unwritten io_end, deferred to the worker. */
+static void clean_life(uint64_t a, uint64_t ino)
+{
+	feed(IOEND_EV_ALLOC, a, ino, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, a, ino, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_DEFER, a, ino, IOEND_FL_UNWRITTEN, 0, 0);
+	feed(IOEND_EV_CONV_START, a, ino, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_CONV_END, a, ino, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_RELEASE, a, ino, 0, 0, 2);
+}
+
+static struct ioend_result finish(void)
+{
+	return ioend_finish(&st, &cnt, now, NULL, NULL);
+}
+
+static void clean_stream_passes(void)
+{
+	struct ioend_result r;
+	uint64_t i;
+
+	reset();
+	for (i = 0; i < 1000; i++)
+		clean_life(0xffff888000000000ull + (i % 37) * 0x80, 12 + i % 3);
+	/* a plain (written) io_end: released without a conversion */
+	feed(IOEND_EV_ALLOC, 0xabc0, 12, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0xabc0, 12, 0, 0, 1);
+	feed(IOEND_EV_RELEASE, 0xabc0, 12, 0, 0, 1);
+	r = finish();
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(r.viol[IOEND_C1] == 0 && r.viol[IOEND_C2] == 0);
+	CHECK(st.deferred_unwritten == 1000);
+	CHECK(st.live == 0 && st.unconverted == 0);
+	CHECK(st.life.count == 1001);
+}
+
+static void inline_conversion_is_fine(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0x100, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x100, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_CONV_START, 0x100, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_CONV_END, 0x100, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_RELEASE, 0x100, 5, 0, 0, 1);
+	CHECK(finish().verdict == WBG_PASS);
+	CHECK(st.converted_inline == 1);
+}
+
+static void c1_double_release(void)
+{
+	reset();
+	clean_life(0x200, 5);
+	CHECK(feed(IOEND_EV_RELEASE, 0x200, 5, 0, 0, 3) == 1);
+	CHECK(rep[0].inv == IOEND_C1);
+	CHECK(finish().verdict == WBG_VIOLATION);
+	CHECK(reports[IOEND_C1] == 1);
+}
+
+static void c1_leak_needs_age(void)
+{
+	struct ioend_result r;
+
+	reset();
+	feed(IOEND_EV_ALLOC, 0x300, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x300, 5, 0, 0, 1);
+	r = finish();
+	CHECK(r.verdict == WBG_PASS);	/* young: in flight, not a leak */
+	CHECK(r.in_flight == 1);
+	CHECK(ioend_pending_leaks(&st, now + 6 * SEC) == 1);
+	now += 6 * SEC;
+	r = finish();
+	CHECK(r.verdict == WBG_VIOLATION);
+	CHECK(r.leaks == 1 && r.viol[IOEND_C1] == 1);
+}
+
+static void c1_leak_with_losses_is_unknown(void)
+{
+	struct ioend_result r;
+
+	reset();
+	feed(IOEND_EV_ALLOC, 0x300, 5, 0, 0, 1);
+	now += 10 * SEC;
+	cnt.c[ICT_RB_DROPS] = 3;	/* the release may be among them */
+	r = finish();
+	CHECK(r.verdict == WBG_UNKNOWN);
+	CHECK(r.leaks == 1);
+}
+
+static void untracked_release_is_not_a_violation(void)
+{
+	reset();
+	/* allocated before tracing began */
+	feed(IOEND_EV_CONV_START, 0x400, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_CONV_END, 0x400, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_RELEASE, 0x400, 5, 0, 0, 2);
+	feed(IOEND_EV_RELEASE, 0x500, 5, 0, 0, 2);
+	CHECK(finish().verdict == WBG_PASS);
+	CHECK(st.untracked_release == 1);
+}
+
+static void c2_release_before_conversion(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0x600, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x600, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_DEFER, 0x600, 5, IOEND_FL_UNWRITTEN, 0, 0);
+	CHECK(feed(IOEND_EV_RELEASE, 0x600, 5, 0, 0, 2) == 1);
+	CHECK(rep[0].inv == IOEND_C2);
+	CHECK(finish().verdict == WBG_VIOLATION);
+}
+
+static void c2_wb_early(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0x700, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x700, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_DEFER, 0x700, 5, IOEND_FL_UNWRITTEN, 0, 0);
+	CHECK(feed(IOEND_EV_WB_EARLY, 0x700, 5, IOEND_FL_UNWRITTEN, 0, 2) == 1);
+	CHECK(rep[0].inv == IOEND_C2);
+	feed(IOEND_EV_CONV_START, 0x700, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_CONV_END, 0x700, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_RELEASE, 0x700, 5, 0, 0, 2);
+	CHECK(finish().viol[IOEND_C2] == 1);
+}
+
+static void c2_folio_end_in_range(void)
+{
+	struct ioend_event fe = { .type = IOEND_EV_FOLIO_END, .dev = DEV,
+				  .ino = 5, .aux = 1 };
+
+	reset();
+	feed(IOEND_EV_ALLOC, 0x800, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x800, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	/* outside the range [0x10000, 0x18000): fine */
+	fe.pos = 0x20;
+	CHECK(ioend_feed(&st, &fe, rep) == 0);
+	/* other inode: fine */
+	fe.pos = 0x11;
+	fe.ino = 6;
+	CHECK(ioend_feed(&st, &fe, rep) == 0);
+	fe.ino = 5;
+	CHECK(ioend_feed(&st, &fe, rep) == 1);
+	CHECK(rep[0].inv == IOEND_C2);
+	/* after the conversion: fine */
+	feed(IOEND_EV_CONV_END, 0x800, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	CHECK(ioend_feed(&st, &fe, rep) == 0);
+}
+
+static void c3_fsync_before_conversion(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0x900, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x900, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_DEFER, 0x900, 5, IOEND_FL_UNWRITTEN, 1, 0);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	/* an fsync of another inode is not concerned */
+	feed(IOEND_EV_SYNC_ENTER, 0, 6, 0, 0, 43);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 6, 0, 0, 43) == 0);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 1);
+	CHECK(rep[0].inv == IOEND_C3);
+	CHECK(finish().verdict == WBG_VIOLATION);
+}
+
+static void c3_clean_and_later_submissions(void)
+{
+	reset();
+	/* fsync waits: the conversion ends before it returns */
+	feed(IOEND_EV_ALLOC, 0xa00, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0xa00, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	feed(IOEND_EV_DEFER, 0xa00, 5, IOEND_FL_UNWRITTEN, 1, 0);
+	feed(IOEND_EV_CONV_START, 0xa00, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_CONV_END, 0xa00, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_RELEASE, 0xa00, 5, 0, 0, 2);
+	/* submitted after the fsync began: not its business */
+	feed(IOEND_EV_ALLOC, 0xb00, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0xb00, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 0);
+	/* a failed fsync is not a C3 violation either */
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, -5, 42) == 0);
+	CHECK(finish().verdict == WBG_PASS);
+}
+
+static void c4_failure_reported_and_surfaced(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0xc00, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0xc00, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_DEFER, 0xc00, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, 1, 0);
+	feed(IOEND_EV_CONV_START, 0xc00, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, 0, 2);
+	CHECK(feed(IOEND_EV_CONV_END, 0xc00, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, -5, 2) == 1);
+	CHECK(rep[0].inv == IOEND_C4 && rep[0].err == -5 && rep[0].ino == 5);
+	CHECK(rep[0].offset == 0x10000 && rep[0].size == 0x8000);
+	feed(IOEND_EV_RELEASE, 0xc00, 5, 0, 0, 2);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, -5, 42) == 0);
+	CHECK(st.c4_failed == 1 && st.c4_surfaced == 1);
+	/* a failure reported, surfaced: no violation */
+	CHECK(finish().verdict == WBG_PASS);
+}
+
+static void c4_failure_swallowed(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0xd00, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0xd00, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_CONV_START, 0xd00, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_CONV_END, 0xd00, 5, IOEND_FL_UNWRITTEN, -28, 2);
+	feed(IOEND_EV_RELEASE, 0xd00, 5, 0, 0, 2);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 1);
+	CHECK(rep[0].inv == IOEND_C4);
+	CHECK(finish().verdict == WBG_VIOLATION);
+}
+
+static void c4_direct_io_path(void)
+{
+	struct ioend_event e = { .type = IOEND_EV_CONVERT_EXTENTS, .dev = DEV,
+				 .ino = 9, .ret = -5, .aux = 0 };
+
+	reset();
+	CHECK(ioend_feed(&st, &e, rep) == 1 && rep[0].inv == IOEND_C4);
+	e.aux = 1;	/* reserved handle: the io_end path reports it */
+	CHECK(ioend_feed(&st, &e, rep) == 0);
+	CHECK(st.c4_failed == 1);
+}
+
+static void drops_make_unknown(void)
+{
+	reset();
+	clean_life(0xe00, 5);
+	cnt.c[ICT_RB_DROPS] = 1;
+	CHECK(finish().verdict == WBG_UNKNOWN);
+	cnt.c[ICT_RB_DROPS] = 0;
+	cnt.c[ICT_MAP_FULL] = 1;
+	CHECK(finish().verdict == WBG_UNKNOWN);
+	/* a violation seen stays one */
+	feed(IOEND_EV_RELEASE, 0xe00, 5, 0, 0, 3);
+	CHECK(finish().verdict == WBG_VIOLATION);
+}
+
+static void alloc_of_live_address_is_inconsistent(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0xf00, 5, 0, 0, 1);
+	feed(IOEND_EV_ALLOC, 0xf00, 5, 0, 0, 1);
+	CHECK(st.inconsistent == 1);
+	CHECK(finish().verdict == WBG_UNKNOWN);
+}
+
+static void table_grows(void)
+{
+	uint64_t i;
+
+	reset();
+	for (i = 0; i < 5000; i++)
+		feed(IOEND_EV_ALLOC, 0x1000 + i * 64, 5, 0, 0, 1);
+	CHECK(st.live == 5000);
+	for (i = 0; i < 5000; i++)
+		feed(IOEND_EV_RELEASE, 0x1000 + i * 64, 5, 0, 0, 1);
+	CHECK(st.live == 0);
+	CHECK(finish().verdict == WBG_PASS);
+}
+
+static void bad_type(void)
+{
+	struct ioend_event e = { .type = 99 };
+
+	reset();
+	CHECK(ioend_feed(&st, &e, rep) == 0);
+	CHECK(finish().verdict == WBG_UNKNOWN);
+}
+
+int main(void)
+{
+	int failures = 0;
+
+	RUN(clean_stream_passes);
+	RUN(inline_conversion_is_fine);
+	RUN(c1_double_release);
+	RUN(c1_leak_needs_age);
+	RUN(c1_leak_with_losses_is_unknown);
+	RUN(untracked_release_is_not_a_violation);
+	RUN(c2_release_before_conversion);
+	RUN(c2_wb_early);
+	RUN(c2_folio_end_in_range);
+	RUN(c3_fsync_before_conversion);
+	RUN(c3_clean_and_later_submissions);
+	RUN(c4_failure_reported_and_surfaced);
+	RUN(c4_failure_swallowed);
+	RUN(c4_direct_io_path);
+	RUN(drops_make_unknown);
+	RUN(alloc_of_live_address_is_inconsistent);
+	RUN(table_grows);
+	RUN(bad_type);
+	ioend_state_free(&st);
+	return failures ? 1 : 0;
+}

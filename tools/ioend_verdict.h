@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Verdict for the conversion-list invariants, in plain C: it takes decoded
+ * ioend_events in stream order (one ring buffer: the order the kernel
+ * reserved them in) and the BPF side's exact counters, knows nothing of
+ * BPF, and is what the unit tests drive.
+ *
+ * C1: every io_end allocated is released exactly once. A second release
+ *     is a violation at once; an io_end still live at the end and older
+ *     than the leak bound is a leak.
+ * C2: an io_end carrying UNWRITTEN ends folio writeback only after its
+ *     conversion finished: released before convert_end, a sampled folio
+ *     found out of writeback during the conversion (WB_EARLY), or a
+ *     writeback_folio_end inside its range before convert_end.
+ * C3: an fsync/fdatasync that returns 0 leaves no conversion pending for
+ *     the inode that was submitted before the fsync began.
+ * C4: a failed conversion is reported (inode, range, error); a violation
+ *     if the next fsync of that inode that began after the failure
+ *     returns 0 and no fsync of it has returned an error since.
+ */
+#ifndef WBG_IOEND_VERDICT_H
+#define WBG_IOEND_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "../bpf/ioend.h"
+#include "hist.h"
+#include "verdict.h"
+
+struct ioend_counts {
+	uint64_t c[ICT_NR];
+};
+
+enum ioend_inv { IOEND_C1, IOEND_C2, IOEND_C3, IOEND_C4, IOEND_NINV };
+
+static const char *const ioend_inv_name[IOEND_NINV] = { "C1", "C2", "C3", "C4" };
+
+/* What one event meant, for the caller to print. */
+struct ioend_report {
+	enum ioend_inv inv;
+	const char *what;		/* static text */
+	uint64_t io_end, ino, pos;
+	uint32_t dev;
+	int64_t offset, size;
+	int err;
+	uint32_t pid;
+};
+
+enum ioend_state_kind { IOE_FREE = 0, IOE_LIVE, IOE_RELEASED };
+
+struct ioend_entry {
+	uint64_t addr;
+	enum ioend_state_kind kind;
+	uint32_t dev;
+	uint32_t flags_seen;		/* OR of io_end->flag over its events */
+	uint64_t ino;
+	int64_t offset, size;
+	uint64_t alloc_ts, submit_seq;
+	bool submitted, deferred, conv_started, conv_ended, alloc_seen;
+};
+
+struct ioend_sync {
+	uint32_t pid, dev;
+	uint64_t ino, seq;
+	bool used;
+};
+
+struct ioend_failure {
+	uint32_t dev;
+	uint64_t ino, seq;
+	bool used;
+};
+
+#define IOEND_MAX_SYNCS 1024
+#define IOEND_MAX_FAILURES 256
+
+struct ioend_state {
+	uint64_t leak_ns;		/* C1 bound */
+	uint64_t seq;			/* events fed */
+	uint64_t last_ts;
+	/* open addressing, linear probing, power-of-two capacity */
+	struct ioend_entry *tab;
+	uint64_t cap, used;
+	uint64_t live;			/* IOE_LIVE entries */
+	uint64_t unconverted;		/* live, UNWRITTEN seen, not converted */
+	struct ioend_sync syncs[IOEND_MAX_SYNCS];
+	struct ioend_failure fails[IOEND_MAX_FAILURES];
+	/* from the stream */
+	uint64_t ev[IOEND_EV_NR];
+	uint64_t viol[IOEND_NINV];
+	uint64_t c4_failed;		/* failed conversions reported */
+	uint64_t c4_surfaced;		/* ... then an fsync returned an error */
+	uint64_t deferred_unwritten;	/* DEFER with UNWRITTEN */
+	uint64_t converted_inline;	/* converted without a DEFER */
+	uint64_t untracked_release;	/* allocated before tracing began */
+	uint64_t inconsistent;		/* event order impossible without loss */
+	uint64_t syncs_untracked;	/* table full or exit without enter */
+	uint64_t fails_untracked;
+	struct wbg_hist conv_lat;	/* defer (or submit) -> convert_end, ns */
+	struct wbg_hist life;		/* alloc -> release, ns */
+};
+
+struct ioend_result {
+	enum wbg_verdict verdict;
+	uint64_t viol[IOEND_NINV];	/* incl. leaks found at the end */
+	uint64_t leaks;			/* C1 part of viol[] found at the end */
+	uint64_t in_flight;		/* live, younger than the bound */
+	uint64_t lost;			/* ring-buffer drops + full maps */
+	bool inconsistent;
+};
+
+void ioend_state_init(struct ioend_state *st, uint64_t leak_ns);
+void ioend_state_free(struct ioend_state *st);
+/*
+ * Feed one event. Returns the number of reports written to @rep (0..2),
+ * each a violation or (C4 with .err != 0 and what "conversion failed") an
+ * error to show.
+ */
+int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
+	       struct ioend_report rep[2]);
+/* Live io_ends that would count as leaks at time @now_ns. */
+uint64_t ioend_pending_leaks(const struct ioend_state *st, uint64_t now_ns);
+/* Live io_ends at all. */
+static inline uint64_t ioend_live(const struct ioend_state *st) { return st->live; }
+/*
+ * End of run at @now_ns (same clock as ts_ns). @leak_cb, if given, is
+ * called for each leaked io_end.
+ */
+struct ioend_result ioend_finish(struct ioend_state *st,
+				 const struct ioend_counts *cnt, uint64_t now_ns,
+				 void (*leak_cb)(const struct ioend_entry *, void *),
+				 void *arg);
+
+#endif
