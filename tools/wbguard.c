@@ -12,6 +12,7 @@ static const struct subcommand {
 	const char *summary;
 } subcommands[] = {
 	{ "stable", cmd_stable, "stable pages: folios dirtied under writeback (S1, S3)" },
+	{ "dax", cmd_dax, "DAX write faults into unwritten extents (D1)" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

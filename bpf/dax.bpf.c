@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wbguard dax: DAX faults into unwritten extents (D1).
+ *
+ * Series mode (the wbguard kernel series adds two tracepoints):
+ *   ext4_dax_iomap_write  - ext4_iomap_begin() for a DAX write: what the
+ *                           lookup found, whether ext4_iomap_alloc() ran
+ *                           (zero + convert with CREATE_ZERO), the result
+ *   dax_fault_iomap       - dax_fault_iter(): the iomap a PTE/PMD fault is
+ *                           about to map or load a hole for
+ * Both come from the faulting thread, in that order; userspace pairs them
+ * (tools/dax_verdict.c). Both tracepoints are missing from stock kernels
+ * and from the vmlinux.h this is built against on the host, so their
+ * argument types are declared here with a ___wbg flavor (CO-RE matches
+ * them to the kernel's struct iomap / ext4_map_blocks), and userspace
+ * turns these programs' autoload off when the kernel lacks them.
+ *
+ * Both modes (stock tracepoints, counters only):
+ *   dax_pte_fault_done, dax_pmd_fault_done   - fault counts, fallbacks
+ *   dax_load_hole, dax_pmd_load_hole         - read faults over holes
+ *   ext4_ext_handle_unwritten_extents        - conversions; with
+ *                           EXT4_GET_BLOCKS_ZERO they are DAX zero+convert
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "dax.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Filters, set by userspace before load. 0 means "any". */
+const volatile __u32 targ_dev = 0;
+const volatile __u32 targ_tgid = 0;
+const volatile bool all_events = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);	/* resized by userspace */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DXC_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* The argument types of the series' tracepoints, as far as read here. */
+struct iomap___wbg {
+	loff_t offset;
+	u64 length;
+	u16 type;
+	u16 flags;
+} __attribute__((preserve_access_index));
+
+struct ext4_map_blocks___wbg {
+	u64 m_pblk;
+	u32 m_lblk;
+	unsigned int m_len;
+	unsigned int m_flags;
+} __attribute__((preserve_access_index));
+
+/* FAULT_FLAG_WRITE and the vm_fault_reason bits: from the kernel's enums,
+ * with the long-standing values as fallback. */
+static __always_inline __u32 fault_flag_write(void)
+{
+	if (bpf_core_enum_value_exists(enum fault_flag, FAULT_FLAG_WRITE))
+		return bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
+	return 0x1;
+}
+
+#define WBG_VMF(name, fallback)						\
+	(bpf_core_enum_value_exists(enum vm_fault_reason, name) ?	\
+	 bpf_core_enum_value(enum vm_fault_reason, name) : (fallback))
+
+/* EXT4_GET_BLOCKS_ZERO (fs/ext4/ext4.h, a #define: not in BTF). */
+#define WBG_EXT4_GET_BLOCKS_ZERO 0x0200
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+/* Filters; fills the common part of @e. */
+static __always_inline bool common(struct inode *inode, struct dax_event *e)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (targ_tgid && (id >> 32) != targ_tgid)
+		return false;
+	if (!inode)
+		return false;
+	e->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	if (targ_dev && e->dev != targ_dev)
+		return false;
+	e->ino = BPF_CORE_READ(inode, i_ino);
+	e->fs_magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	e->blkbits = BPF_CORE_READ(inode, i_blkbits);
+	e->pid = (__u32)id;
+	e->tgid = id >> 32;
+	return true;
+}
+
+static __always_inline bool pass_filter(struct inode *inode)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (targ_tgid && (id >> 32) != targ_tgid)
+		return false;
+	if (!inode)
+		return false;
+	return !targ_dev || BPF_CORE_READ(inode, i_sb, s_dev) == targ_dev;
+}
+
+static __always_inline int send(const struct dax_event *tmpl)
+{
+	struct dax_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(DXC_RB_DROPS);
+		return -1;
+	}
+	__builtin_memcpy(e, tmpl, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* EXT4_MAP_* (1 << BH_*) -> DAX_MAP_*; -1 if the enum is missing. */
+static __always_inline int norm_map_flags(unsigned int f)
+{
+	int r = 0;
+
+	if (!bpf_core_enum_value_exists(enum bh_state_bits, BH_New) ||
+	    !bpf_core_enum_value_exists(enum bh_state_bits, BH_Mapped) ||
+	    !bpf_core_enum_value_exists(enum bh_state_bits, BH_Unwritten))
+		return -1;
+	if (f & (1u << bpf_core_enum_value(enum bh_state_bits, BH_New)))
+		r |= DAX_MAP_NEW;
+	if (f & (1u << bpf_core_enum_value(enum bh_state_bits, BH_Mapped)))
+		r |= DAX_MAP_MAPPED;
+	if (f & (1u << bpf_core_enum_value(enum bh_state_bits, BH_Unwritten)))
+		r |= DAX_MAP_UNWRITTEN;
+	return r;
+}
+
+/* ---- series ------------------------------------------------------------------ */
+
+SEC("tp_btf/dax_fault_iomap")
+int BPF_PROG(fault_iomap, struct inode *inode, void *vmf_, void *iomap_, bool pmd)
+{
+	struct vm_fault *vmf = vmf_;
+	struct iomap___wbg *iomap = iomap_;
+	struct dax_event e = {};
+
+	if (!common(inode, &e))
+		return 0;
+	e.type = DAX_EV_FAULT;
+	e.fault_flags = BPF_CORE_READ(vmf, flags);
+	e.pgoff = BPF_CORE_READ(vmf, pgoff);
+	e.address = BPF_CORE_READ(vmf, address);
+	e.offset = BPF_CORE_READ(iomap, offset);
+	e.length = BPF_CORE_READ(iomap, length);
+	e.iomap_type = BPF_CORE_READ(iomap, type);
+	e.iomap_flags = BPF_CORE_READ(iomap, flags);
+	e.write = !!(e.fault_flags & fault_flag_write());
+	e.pmd = pmd;
+
+	count(pmd ? DXC_IOMAP_PMD : DXC_IOMAP_PTE);
+	if (e.write) {
+		count(DXC_IOMAP_WRITE);
+		if (e.iomap_type == DAX_IOMAP_UNWRITTEN || e.iomap_type == DAX_IOMAP_HOLE)
+			count(DXC_IOMAP_WRITE_UNWRITTEN);
+	} else {
+		count(DXC_IOMAP_READ);
+		if (!all_events)
+			return 0;
+	}
+	count(DXC_IOMAP_SENT);
+	send(&e);
+	return 0;
+}
+
+SEC("tp_btf/ext4_dax_iomap_write")
+int BPF_PROG(ext4_dax_write, struct inode *inode, void *map_, unsigned int found,
+	     bool allocated, int ret)
+{
+	struct ext4_map_blocks___wbg *map = map_;
+	struct dax_event e = {};
+	int f, m;
+
+	if (!common(inode, &e))
+		return 0;
+	f = norm_map_flags(found);
+	m = norm_map_flags(BPF_CORE_READ(map, m_flags));
+	if (f < 0 || m < 0) {
+		count(DXC_CORE_MISSING);
+		return 0;
+	}
+	e.type = DAX_EV_EXT4_WRITE;
+	e.found = f;
+	e.mflags = m;
+	e.allocated = allocated;
+	e.ret = ret;
+	e.lblk = BPF_CORE_READ(map, m_lblk);
+	e.len = BPF_CORE_READ(map, m_len);
+	e.pgoff = BPF_CORE_READ(map, m_pblk);
+	e.offset = (long long)e.lblk << e.blkbits;
+	e.length = (unsigned long long)e.len << e.blkbits;
+
+	count(DXC_EXT4_WRITE);
+	if (ret < 0)
+		count(DXC_EXT4_ERROR);
+	else if ((f & DAX_MAP_UNWRITTEN) && allocated &&
+		 (m & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN | DAX_MAP_NEW)) ==
+		 (DAX_MAP_MAPPED | DAX_MAP_NEW))
+		count(DXC_EXT4_CONVERT);
+	else if (!(f & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) && allocated)
+		count(DXC_EXT4_ALLOC);
+	else if (f & DAX_MAP_MAPPED)
+		count(DXC_EXT4_OVERWRITE);
+	send(&e);
+	return 0;
+}
+
+/* ---- stock: counters ------------------------------------------------------------ */
+
+static __always_inline void fault_done(struct inode *inode, void *vmf_, int result,
+				       bool pmd)
+{
+	struct vm_fault *vmf = vmf_;
+	bool write;
+
+	if (!pass_filter(inode))
+		return;
+	write = BPF_CORE_READ(vmf, flags) & fault_flag_write();
+	if (pmd) {
+		count(DXC_PMD_DONE);
+		if (write)
+			count(DXC_PMD_DONE_WRITE);
+		if (result & WBG_VMF(VM_FAULT_FALLBACK, 0x800))
+			count(DXC_PMD_FALLBACK);
+	} else {
+		count(DXC_PTE_DONE);
+		if (write)
+			count(DXC_PTE_DONE_WRITE);
+		if (result & WBG_VMF(VM_FAULT_MAJOR, 0x4))
+			count(DXC_PTE_MAJOR);
+		if (result & (WBG_VMF(VM_FAULT_SIGBUS, 0x2) | WBG_VMF(VM_FAULT_OOM, 0x1) |
+			      WBG_VMF(VM_FAULT_SIGSEGV, 0x40) | WBG_VMF(VM_FAULT_HWPOISON, 0x10)))
+			count(DXC_PTE_ERROR);
+	}
+}
+
+SEC("tp_btf/dax_pte_fault_done")
+int BPF_PROG(pte_fault_done, struct inode *inode, void *vmf, int result)
+{
+	fault_done(inode, vmf, result, false);
+	return 0;
+}
+
+SEC("tp_btf/dax_pmd_fault_done")
+int BPF_PROG(pmd_fault_done, struct inode *inode, void *vmf, unsigned long max_pgoff,
+	     int result)
+{
+	fault_done(inode, vmf, result, true);
+	return 0;
+}
+
+SEC("tp_btf/dax_load_hole")
+int BPF_PROG(load_hole, struct inode *inode, void *vmf, int result)
+{
+	if (pass_filter(inode))
+		count(DXC_HOLE_PTE);
+	return 0;
+}
+
+SEC("tp_btf/dax_pmd_load_hole")
+int BPF_PROG(pmd_load_hole, struct inode *inode, void *vmf, void *zero_folio,
+	     void *entry)
+{
+	if (pass_filter(inode))
+		count(DXC_HOLE_PMD);
+	return 0;
+}
+
+SEC("tp_btf/ext4_ext_handle_unwritten_extents")
+int BPF_PROG(handle_unwritten, struct inode *inode, void *map, int flags,
+	     unsigned int allocated, u64 newblock)
+{
+	/* only ext4_iomap_alloc() for IOMAP_DAX passes EXT4_GET_BLOCKS_ZERO */
+	if (!pass_filter(inode))
+		return 0;
+	if (flags & WBG_EXT4_GET_BLOCKS_ZERO)
+		count(DXC_STOCK_ZERO_CONVERT);
+	return 0;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# wbguard dax on the running kernel. Without the wbguard series (the
+# host's 6.18) it must run in stock mode on the fs_dax/ext4 tracepoints,
+# say that D1 is impossible, and exit 0 with verdict "unchecked";
+# --mode series must refuse with exit 2 and a clear message. On a kernel
+# with the series (the guest) auto mode picks series.
+. "$(dirname "$0")/lib.sh"
+DAXW=${DAXW:-$(dirname "$WBG")/workloads/dax_fault}
+"$WBG" dax --help > "$WBG_TMP/help" || fail "dax --help exit $?"
+for w in EXAMPLES 'EXIT STATUS' --duration --dev --pid --json --mode --ringbuf-kb --verbose; do
+	grep -q -- "$w" "$WBG_TMP/help" || fail "dax --help lacks $w"
+done
+rc=0; "$WBG" dax --mode bogus -d 1 2> "$WBG_TMP/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "bad --mode: exit $rc, want 2"
+if [ -e /sys/kernel/tracing/events/fs_dax/dax_fault_iomap ] ||
+   grep -q btf_trace_dax_fault_iomap <(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null); then
+	echo "kernel has the series: stock-mode refusal not testable here"
+	want_mode=series
+else
+	want_mode=stock
+	rc=0; "$WBG" dax --mode series -d 1 > /dev/null 2> "$WBG_TMP/err" || rc=$?
+	cat "$WBG_TMP/err"
+	[ "$rc" -eq 2 ] || fail "--mode series without the series: exit $rc, want 2"
+	grep -q 'dax_fault_iomap is missing' "$WBG_TMP/err" || fail "no clear message"
+fi
+wbg_fs ext4 0
+out=$WBG_TMP/out.json
+rc=0
+"$WBG" dax --json --dev "$MNT" -- "$DAXW" -f "$MNT/f" -t 0.5 -q > "$out" || rc=$?
+cat "$out"
+grep -q 'result=ok' "$out" || fail "workload failed"
+[ "$(json_field "$out" mode)" = "$want_mode" ] || fail "mode not $want_mode"
+[ "$(json_field "$out" lost)" -eq 0 ] || fail "events lost"
+if [ "$want_mode" = stock ]; then
+	[ "$rc" -eq 0 ] || fail "stock mode exit $rc, want 0"
+	[ "$(json_field "$out" verdict)" = unchecked ] || fail "verdict not unchecked"
+	[ "$(json_field "$out" D1)" = null ] || fail "D1 reported in stock mode"
+	json_field "$out" 'impossible[0]' | grep -q '^D1:' || fail "impossible checks not stated"
+	# no DAX on a loop device: nothing counted
+	[ "$(json_field "$out" faults_pte)" -eq 0 ] || fail "DAX faults on a non-DAX fs?"
+	# text mode says so too
+	"$WBG" dax -d 1 > "$WBG_TMP/text" 2>&1 || fail "text mode exit $?"
+	grep -q 'D1 .*not checked' "$WBG_TMP/text" || fail "text mode does not say D1 is unchecked"
+fi
+echo "wbguard dax: $want_mode mode ok"

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wbguard dax: assert that a DAX write fault into an unwritten extent maps
+ * the PFN only after the blocks were zeroed and the extent converted (D1).
+ * Needs the series' tracepoints for D1; on stock kernels it counts DAX
+ * faults, hole loads and conversions and says that D1 is not checked.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "common.h"
+#include "dax_verdict.h"
+#include "dax.skel.h"
+
+enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_STOCK };
+
+static struct env {
+	long duration_s;
+	uint32_t dev;
+	const char *dev_arg;
+	pid_t pid;
+	bool json;
+	bool verbose;
+	bool all_events;
+	enum dax_mode mode;
+	long ringbuf_kib;
+	long max_reports;
+	char **cmd;
+} env = {
+	.ringbuf_kib = 4096,
+	.max_reports = 20,
+};
+
+static const char doc[] =
+"Check DAX write faults into unwritten extents.\n"
+"\n"
+"D1 (violation): a DAX write fault that meets an unwritten extent maps the\n"
+"    PFN only after the blocks were zeroed and the extent converted. With\n"
+"    the wbguard kernel series, ext4_dax_iomap_write (what ext4_iomap_begin\n"
+"    found, whether ext4_iomap_alloc zeroed and converted) is paired with\n"
+"    dax_fault_iomap (the iomap the fault maps) of the same thread. ext4 only;\n"
+"    write faults on other filesystems are counted.\n"
+"Also reported: PTE and PMD faults (and PMD fallbacks), hole loads,\n"
+"    conversions, allocations.\n"
+"\n"
+"Modes: 'series' needs the series' tracepoints (dax_fault_iomap,\n"
+"ext4_dax_iomap_write). 'stock' uses only dax_pte/pmd_fault_done,\n"
+"dax_load_hole, dax_pmd_load_hole and ext4_ext_handle_unwritten_extents:\n"
+"fault, hole and zero+convert counts, but D1 is impossible (no tracepoint\n"
+"shows the iomap a fault maps nor what the lookup found) and the verdict is\n"
+"'unchecked'. 'auto' (default) picks series when the kernel has it.\n"
+"\n"
+"Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
+"\n"
+"EXIT STATUS: 0 no violation (stock mode: D1 unchecked); 1 violation;\n"
+"2 usage or setup error (also --mode series on a kernel without the\n"
+"series); 3 events lost or a fault not paired, verdict unknown; 4 COMMAND\n"
+"failed.\n"
+"\n"
+"EXAMPLES:\n"
+"    wbguard dax -d 10                      # all devices, 10 seconds\n"
+"    wbguard dax --dev /mnt/pmem --json     # one filesystem, JSON Lines\n"
+"    wbguard dax --mode series --dev /dev/pmem0 -- dax_fault -f /mnt/pmem/f\n";
+
+static const struct argp_option opts[] = {
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 },
+	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 },
+	{ "pid", 'p', "PID", 0, "Only events from this process (tgid)", 0 },
+	{ "json", 'j', NULL, 0, "JSON Lines on stdout (violations and a final summary)", 0 },
+	{ "mode", 'M', "MODE", 0, "auto (default), series (exit 2 without the series' tracepoints) or stock", 0 },
+	{ "all-events", 'a', NULL, 0, "Also send read faults through the ring buffer (for testing loss accounting)", 0 },
+	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default 4096)", 0 },
+	{ "max-reports", 'm', "N", 0, "Print at most N violation lines (default 20; counts stay exact)", 0 },
+	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 },
+	{},
+};
+
+static long parse_long(const char *arg, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > max)
+		wbg_die("dax", "invalid %s '%s'", what, arg);
+	return v;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	const char *why;
+
+	switch (key) {
+	case 'd':
+		env.duration_s = parse_long(arg, 1, 86400 * 365, "duration");
+		break;
+	case 'D':
+		if (wbg_parse_dev(arg, &env.dev, &why))
+			wbg_die("dax", "bad device '%s': %s", arg, why);
+		env.dev_arg = arg;
+		break;
+	case 'p':
+		env.pid = parse_long(arg, 1, 1 << 22, "pid");
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'M':
+		if (!strcmp(arg, "auto"))
+			env.mode = MODE_AUTO;
+		else if (!strcmp(arg, "series"))
+			env.mode = MODE_SERIES;
+		else if (!strcmp(arg, "stock"))
+			env.mode = MODE_STOCK;
+		else
+			wbg_die("dax", "invalid mode '%s' (auto, series, stock)", arg);
+		break;
+	case 'a':
+		env.all_events = true;
+		break;
+	case 'b':
+		env.ringbuf_kib = parse_long(arg, 4, 1 << 20, "ring buffer size");
+		break;
+	case 'm':
+		env.max_reports = parse_long(arg, 0, 1L << 40, "report limit");
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		env.cmd = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct run {
+	struct dax_state st;
+	long reports;
+};
+
+static const char *map_flags_str(unsigned int f, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s%s", f & DAX_MAP_NEW ? "N" : "",
+		 f & DAX_MAP_MAPPED ? "M" : "", f & DAX_MAP_UNWRITTEN ? "U" : "",
+		 f ? "" : "-");
+	return buf;
+}
+
+static const char *iomap_type_str(unsigned int t)
+{
+	static const char *const names[] = { "hole", "delalloc", "mapped",
+					      "unwritten", "inline" };
+
+	return t < 5 ? names[t] : "?";
+}
+
+static void print_d1(const struct dax_event *f, const struct dax_event *lk,
+		     enum dax_d1_reason why)
+{
+	char fb[8], mb[8];
+
+	if (env.json) {
+		printf("{\"type\":\"D1\",\"dev\":\"%u:%u\",\"ino\":%llu,\"offset\":%lld,"
+		       "\"pmd\":%s,\"iomap_type\":\"%s\",\"iomap_flags\":%u,"
+		       "\"lookup_lblk\":%u,\"lookup_len\":%u,\"pblk\":%llu,"
+		       "\"found\":\"%s\",\"allocated\":%s,\"mflags\":\"%s\","
+		       "\"reason\":\"%s\",\"pid\":%u,\"tgid\":%u,\"comm\":",
+		       wbg_kdev_major(f->dev), wbg_kdev_minor(f->dev), f->ino,
+		       f->offset, f->pmd ? "true" : "false",
+		       iomap_type_str(f->iomap_type), f->iomap_flags, lk->lblk,
+		       lk->len, lk->pgoff, map_flags_str(lk->found, fb, sizeof(fb)),
+		       lk->allocated ? "true" : "false",
+		       map_flags_str(lk->mflags, mb, sizeof(mb)),
+		       dax_d1_reason_name(why), f->pid, f->tgid);
+		wbg_json_str(stdout, f->comm);
+		printf(",\"ts_ns\":%llu}\n", f->ts_ns);
+		return;
+	}
+	printf("D1       dev %u:%u ino %llu offset %lld %s write fault mapped %s iomap; "
+	       "lookup lblk %u len %u found %s allocated %d -> %s: %s; pid %u (%s)\n",
+	       wbg_kdev_major(f->dev), wbg_kdev_minor(f->dev), f->ino, f->offset,
+	       f->pmd ? "PMD" : "PTE", iomap_type_str(f->iomap_type), lk->lblk,
+	       lk->len, map_flags_str(lk->found, fb, sizeof(fb)), lk->allocated,
+	       map_flags_str(lk->mflags, mb, sizeof(mb)), dax_d1_reason_name(why),
+	       f->pid, f->comm);
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct run *run = ctx;
+	const struct dax_event *e = data;
+
+	if (len < sizeof(*e))
+		return 0;
+	if (dax_feed(&run->st, e) == DAX_CLASS_D1 &&
+	    run->reports++ < env.max_reports)
+		print_d1(e, &run->st.last_lookup, run->st.last_reason);
+	return 0;
+}
+
+static void read_counters(struct dax_bpf *skel, struct dax_counts *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(skel->maps.counters);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	__u32 k;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; vals && k < DXC_NR; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (i = 0; i < ncpu; i++)
+			out->c[k] += vals[i];
+	}
+	free(vals);
+}
+
+#define U(x) ((unsigned long long)(x))
+
+static const char *verdict_str(const struct dax_result *r)
+{
+	if (!r->checked && r->verdict == WBG_PASS)
+		return "unchecked";
+	return wbg_verdict_name(r->verdict);
+}
+
+static void report(const struct run *run, const struct dax_counts *cnt,
+		   const struct dax_result *r, bool series, double secs)
+{
+	const struct dax_state *st = &run->st;
+	const uint64_t *c = cnt->c;
+	/* conversions: exact in series mode; the stock count otherwise */
+	uint64_t conversions = series ? c[DXC_EXT4_CONVERT] : c[DXC_STOCK_ZERO_CONVERT];
+
+	if (env.json) {
+		printf("{\"type\":\"summary\",\"subject\":\"dax\",\"mode\":\"%s\","
+		       "\"seconds\":%.3f,\"faults_pte\":%llu,\"faults_pmd\":%llu,"
+		       "\"faults_pte_write\":%llu,\"faults_pmd_write\":%llu,"
+		       "\"pmd_fallbacks\":%llu,\"pte_major\":%llu,\"pte_errors\":%llu,"
+		       "\"hole_loads_pte\":%llu,\"hole_loads_pmd\":%llu,"
+		       "\"conversions\":%llu,\"stock_zero_conversions\":%llu,",
+		       series ? "series" : "stock", secs,
+		       U(c[DXC_PTE_DONE]), U(c[DXC_PMD_DONE]),
+		       U(c[DXC_PTE_DONE_WRITE]), U(c[DXC_PMD_DONE_WRITE]),
+		       U(c[DXC_PMD_FALLBACK]), U(c[DXC_PTE_MAJOR]),
+		       U(c[DXC_PTE_ERROR]), U(c[DXC_HOLE_PTE]), U(c[DXC_HOLE_PMD]),
+		       U(conversions), U(c[DXC_STOCK_ZERO_CONVERT]));
+		if (series)
+			printf("\"iomap_pte\":%llu,\"iomap_pmd\":%llu,\"iomap_write\":%llu,"
+			       "\"iomap_read\":%llu,\"write_faults_mapped\":%llu,"
+			       "\"write_faults_refused\":%llu,\"write_faults_other_fs\":%llu,"
+			       "\"ext4_dax_writes\":%llu,\"allocations\":%llu,"
+			       "\"overwrites\":%llu,\"ext4_errors\":%llu,"
+			       "\"d1_checked\":%llu,\"d1_met_unwritten\":%llu,"
+			       "\"unmatched\":%llu,\"D1\":%llu,\"impossible\":[],",
+			       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
+			       U(c[DXC_IOMAP_WRITE]), U(c[DXC_IOMAP_READ]),
+			       U(st->write_faults_mapped), U(st->write_faults_refused),
+			       U(st->write_faults_other_fs), U(c[DXC_EXT4_WRITE]),
+			       U(c[DXC_EXT4_ALLOC]), U(c[DXC_EXT4_OVERWRITE]),
+			       U(c[DXC_EXT4_ERROR]), U(st->d1_checked),
+			       U(st->d1_met_unwritten), U(r->unmatched), U(r->d1));
+		else
+			printf("\"D1\":null,\"impossible\":[\"D1: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found\"],");
+		printf("\"lost\":%llu,\"verdict\":\"%s\"}\n", U(r->lost), verdict_str(r));
+		return;
+	}
+	printf("\nwbguard dax: %.1f s, %s mode\n", secs,
+	       series ? "series (dax_fault_iomap + ext4_dax_iomap_write)" :
+	       "stock tracepoints");
+	printf("  PTE faults                             %llu (write %llu, major %llu, errors %llu)\n",
+	       U(c[DXC_PTE_DONE]), U(c[DXC_PTE_DONE_WRITE]), U(c[DXC_PTE_MAJOR]),
+	       U(c[DXC_PTE_ERROR]));
+	printf("  PMD faults                             %llu (write %llu, fell back to PTE %llu)\n",
+	       U(c[DXC_PMD_DONE]), U(c[DXC_PMD_DONE_WRITE]), U(c[DXC_PMD_FALLBACK]));
+	printf("  hole loads                             PTE %llu, PMD %llu\n",
+	       U(c[DXC_HOLE_PTE]), U(c[DXC_HOLE_PMD]));
+	printf("  zero+convert of unwritten extents      %llu\n", U(conversions));
+	if (series) {
+		printf("  dax_fault_iomap                        PTE %llu, PMD %llu, write %llu, read %llu\n",
+		       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
+		       U(c[DXC_IOMAP_WRITE]), U(c[DXC_IOMAP_READ]));
+		printf("  write faults mapped                    %llu (refused unwritten/hole iomap: %llu, other fs: %llu)\n",
+		       U(st->write_faults_mapped), U(st->write_faults_refused),
+		       U(st->write_faults_other_fs));
+		printf("  ext4 DAX write lookups                 %llu (allocations %llu, overwrites %llu, errors %llu)\n",
+		       U(c[DXC_EXT4_WRITE]), U(c[DXC_EXT4_ALLOC]),
+		       U(c[DXC_EXT4_OVERWRITE]), U(c[DXC_EXT4_ERROR]));
+		printf("  D1 checked write faults                %llu (met an unwritten extent: %llu)\n",
+		       U(st->d1_checked), U(st->d1_met_unwritten));
+		printf("  D1 unwritten extent mapped unconverted %llu\n", U(r->d1));
+		if (r->unmatched)
+			printf("  ext4 write faults without their lookup %llu (cannot be judged)\n",
+			       U(r->unmatched));
+	} else {
+		printf("  D1                                     not checked: needs the series' tracepoints\n"
+		       "                                         (no stock tracepoint shows the iomap a DAX fault\n"
+		       "                                         maps nor what ext4's lookup found)\n");
+	}
+	printf("  events lost (ring buffer full)         %llu\n", U(r->lost));
+	if (r->core_missing)
+		printf("  kernel lacks enum bh_state_bits: ext4 lookups not decoded\n");
+	printf("verdict: %s%s\n", verdict_str(r),
+	       r->verdict == WBG_UNKNOWN ?
+	       (r->lost ? " (events were lost; raise --ringbuf-kb)" :
+		" (events missing or unpaired)") : "");
+}
+
+static const char *const stock_tps[] = {
+	"dax_pte_fault_done", "dax_pmd_fault_done", "dax_load_hole",
+	"dax_pmd_load_hole", "ext4_ext_handle_unwritten_extents", NULL,
+};
+static const char *const series_tps[] = {
+	"dax_fault_iomap", "ext4_dax_iomap_write", NULL,
+};
+
+/* Does the running kernel have every tracepoint of @tps? */
+static bool have_tracepoints(const char *const *tps, const char **missing)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	char name[128];
+	bool ok = true;
+
+	if (!btf)
+		return false;
+	for (; *tps; tps++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", *tps);
+		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
+			*missing = *tps;
+			ok = false;
+			break;
+		}
+	}
+	btf__free(btf);
+	return ok;
+}
+
+int cmd_dax(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = opts, .parser = parse_arg,
+		.args_doc = "[-- COMMAND [ARG...]]", .doc = doc,
+	};
+	struct ring_buffer *rb = NULL;
+	struct wbg_child child = {0};
+	struct dax_counts cnt;
+	struct dax_result r;
+	struct dax_bpf *skel;
+	struct run *run;
+	const char *missing = NULL;
+	uint32_t rb_bytes;
+	uint64_t t0, deadline = 0;
+	bool series;
+	int err, child_rc = 0;
+
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return WBG_EXIT_SETUP;
+	if (wbg_ringbuf_bytes(env.ringbuf_kib, &rb_bytes))
+		wbg_die("dax", "--ringbuf-kb must be a power of two >= 4");
+
+	/* root, BTF, and the stock fs_dax/ext4 tracepoints (CONFIG_FS_DAX) */
+	wbg_preflight("dax", stock_tps);
+	series = have_tracepoints(series_tps, &missing);
+	if (env.mode == MODE_SERIES && !series)
+		wbg_die("dax", "tracepoint %s is missing: this kernel lacks the wbguard series, so D1 cannot be checked (--mode stock counts faults only)",
+			missing ? missing : "?");
+	if (env.mode == MODE_STOCK)
+		series = false;
+	wbg_setup_libbpf_log(env.verbose);
+
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		wbg_die("dax", "out of memory");
+	dax_state_init(&run->st);
+
+	skel = dax_bpf__open();
+	if (!skel)
+		wbg_die("dax", "cannot open BPF object: %s", strerror(errno));
+	skel->rodata->targ_dev = env.dev;
+	skel->rodata->targ_tgid = env.pid;
+	skel->rodata->all_events = env.all_events;
+	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
+	if (!series) {
+		bpf_program__set_autoload(skel->progs.fault_iomap, false);
+		bpf_program__set_autoload(skel->progs.ext4_dax_write, false);
+	}
+
+	err = dax_bpf__load(skel);
+	if (err) {
+		dax_bpf__destroy(skel);
+		wbg_die("dax", "cannot load BPF programs (%s); -v shows libbpf's log",
+			strerror(-err));
+	}
+	err = dax_bpf__attach(skel);
+	if (err) {
+		dax_bpf__destroy(skel);
+		wbg_die("dax", "cannot attach tracepoints (%s)", strerror(-err));
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, run, NULL);
+	if (!rb) {
+		dax_bpf__destroy(skel);
+		wbg_die("dax", "cannot create ring buffer reader");
+	}
+
+	wbg_setup_signals();
+	if (!env.json)
+		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s%s%s, %s\n",
+			series ? "series" : "stock",
+			series ? "" : " (D1 not checked: the kernel lacks the series' tracepoints)",
+			env.dev_arg ? "device " : "all devices",
+			env.dev_arg ? env.dev_arg : "",
+			env.pid ? " (one process)" : "",
+			env.cmd ? "until the command ends" :
+			env.duration_s ? "for the given duration" : "Ctrl-C to end");
+	t0 = wbg_now_ns();
+	if (env.duration_s)
+		deadline = t0 + env.duration_s * 1000000000ull;
+	if (env.cmd && wbg_child_start(&child, env.cmd)) {
+		ring_buffer__free(rb);
+		dax_bpf__destroy(skel);
+		wbg_die("dax", "cannot start %s: %s", env.cmd[0], strerror(errno));
+	}
+
+	while (!wbg_exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "wbguard dax: ring buffer poll: %s\n",
+				strerror(-err));
+			break;
+		}
+		if (deadline && wbg_now_ns() >= deadline)
+			break;
+		if (env.cmd && wbg_child_poll(&child))
+			break;
+	}
+
+	/* Detach first so that the counters and the stream settle together. */
+	dax_bpf__detach(skel);
+	ring_buffer__consume(rb);
+	read_counters(skel, &cnt);
+	child_rc = wbg_child_finish(&child, "dax");
+
+	r = dax_finish(&run->st, &cnt, series);
+	report(run, &cnt, &r, series, (wbg_now_ns() - t0) / 1e9);
+	fflush(stdout);
+
+	ring_buffer__free(rb);
+	dax_bpf__destroy(skel);
+	free(run);
+
+	if (child_rc)
+		return child_rc;
+	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
+	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+}
