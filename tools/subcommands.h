@@ -3,6 +3,7 @@
 #define WBG_SUBCOMMANDS_H
 
 int cmd_stable(int argc, char **argv);
+int cmd_tpcount(int argc, char **argv);
 int cmd_dax(int argc, char **argv);
 
 #endif

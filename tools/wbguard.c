@@ -12,6 +12,7 @@ static const struct subcommand {
 	const char *summary;
 } subcommands[] = {
 	{ "stable", cmd_stable, "stable pages: folios dirtied under writeback (S1, S3)" },
+	{ "tpcount", cmd_tpcount, "count tracepoint hits (proof that tracepoints fire)" },
 	{ "dax", cmd_dax, "DAX write faults into unwritten extents (D1)" },
 };
 
