@@ -1,0 +1,39 @@
+# DAX targets (included by the top-level Makefile).
+#
+#   make vmtest-dax     the clean series: only the guest's DAX tests (tests/vm/6x-dax-*)
+#   make mutation-dax   the series + patches/mutations/dax-unwritten-no-convert.patch:
+#                       wbguard dax must report D1 and the remount data check must find
+#                       the written data missing or stale (tests/vm/60-dax-d1.sh, run with
+#                       wbg.mutation=... on the kernel command line)
+#   make mutations      runs mutation-dax (other subjects add their own prerequisites)
+#
+# The mutated kernel is built in its own O= directory ($(WBG_CACHE)/kbuild-mut-dax); the
+# guest binaries and initramfs are the clean build's (CO-RE: the mutation changes no type).
+
+DAX_MUT := dax-unwritten-no-convert
+DAX_MUT_OUT := $(VM_BUILD)/mut-$(DAX_MUT)
+DAX_MUT_KBUILD := $(WBG_CACHE)/kbuild-mut-dax
+
+.PHONY: vmtest-dax mutation-dax mutations
+
+vmtest-dax: initramfs
+	@WBG_VM_TESTS=dax WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
+		bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/dax
+
+mutation-dax: initramfs
+	@rm -rf $(DAX_MUT_OUT)/patches && mkdir -p $(DAX_MUT_OUT)/patches
+	@cp patches/*.patch patches/mutations/$(DAX_MUT).patch $(DAX_MUT_OUT)/patches/
+	@{ grep -v '^[[:space:]]*#' patches/series; echo $(DAX_MUT).patch; } > $(DAX_MUT_OUT)/patches/series
+	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(DAX_MUT_KBUILD)' \
+		WBG_SERIES='$(abspath $(DAX_MUT_OUT))/patches/series' bash ci/kernel-build.sh
+	@rc=0; WBG_VM_TESTS=dax-d1 WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
+		WBG_VM_APPEND='wbg.mutation=$(DAX_MUT)' \
+		bash ci/qemu-run.sh $(DAX_MUT_KBUILD)/arch/x86/boot/bzImage $(VM_INITRAMFS) \
+		$(DAX_MUT_OUT) || rc=$$?; \
+	if grep -q '^60-dax-d1 PASS' $(DAX_MUT_OUT)/guest-results.txt; then \
+		echo "mutation $(DAX_MUT): caught by D1 and by the data check (qemu-run exit $$rc)"; \
+	else \
+		echo "mutation $(DAX_MUT): NOT caught (see $(DAX_MUT_OUT)/console.log)"; exit 1; \
+	fi
+
+mutations: mutation-dax
