@@ -7,7 +7,8 @@
  * The file is laid out in 2 MiB regions (the PMD size), in order:
  *
  *   0  PTE     unwritten: per 4 KiB page, full write / 64-byte partial write /
- *              read fault only / untouched, in turn
+ *              read fault only / untouched, in turn (MADV_NOHUGEPAGE: PTE
+ *              faults only; so are regions 4-6)
  *   1  PMD-W   unwritten: the whole 2 MiB written, first store at its start
  *   2  PMD-R   unwritten: read faults only
  *   3  PMD-P   unwritten: one store at the start and one page at 1 MiB,
@@ -494,6 +495,14 @@ static unsigned char *map_file(int fd)
 		if (p == MAP_FAILED)
 			die("mmap");
 	}
+	/*
+	 * Regions meant for PTE faults must not get a PMD fault first: the
+	 * first touch of a 2 MiB aligned range of a DAX file tries a PMD.
+	 * VM_NOHUGEPAGE makes those ranges PTE only.
+	 */
+	if (madvise(p + R_PTE * HPG, HPG, MADV_NOHUGEPAGE) ||
+	    madvise(p + R_RACE0 * HPG, 3 * HPG, MADV_NOHUGEPAGE))
+		die("madvise(MADV_NOHUGEPAGE)");
 	/* give back the slack around the aligned window */
 	if (base > resv)
 		munmap(resv, base - resv);
