@@ -5,5 +5,6 @@
 int cmd_stable(int argc, char **argv);
 int cmd_tpcount(int argc, char **argv);
 int cmd_dax(int argc, char **argv);
+int cmd_ioend(int argc, char **argv);
 
 #endif

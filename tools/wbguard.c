@@ -14,6 +14,7 @@ static const struct subcommand {
 	{ "stable", cmd_stable, "stable pages: folios dirtied under writeback (S1, S3)" },
 	{ "tpcount", cmd_tpcount, "count tracepoint hits (proof that tracepoints fire)" },
 	{ "dax", cmd_dax, "DAX write faults into unwritten extents (D1)" },
+	{ "ioend", cmd_ioend, "ext4 conversion list: io_end lifecycle, fsync vs conversion (C1-C4)" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

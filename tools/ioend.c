@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wbguard ioend: assert the ext4 conversion-list invariants C1-C4 by
+ * following every io_end from allocation to release.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "common.h"
+#include "ioend_verdict.h"
+#include "ioend.skel.h"
+
+enum { MODE_AUTO = 0 };
+
+static struct env {
+	long duration_s;
+	uint32_t dev;
+	const char *dev_arg;
+	bool json;
+	bool verbose;
+	int mode;		/* MODE_AUTO or enum ioend_mode */
+	long ringbuf_kib;
+	long max_reports;
+	long leak_ms;
+	char **cmd;
+} env = {
+	.ringbuf_kib = 8192,
+	.max_reports = 20,
+	.leak_ms = 5000,
+};
+
+static const char doc[] =
+"Check the ext4 conversion list: io_ends from allocation to release.\n"
+"\n"
+"C1 every io_end is released exactly once (a second release is a violation;\n"
+"   one still live at the end and older than --leak-ms is a leak).\n"
+"C2 an io_end carrying UNWRITTEN ends folio writeback only after its\n"
+"   unwritten-to-written conversion finished.\n"
+"C3 fsync/fdatasync returns 0 only when no conversion submitted before it\n"
+"   began is still queued or running for that inode.\n"
+"C4 a failed conversion is reported (inode, range, error), and the next\n"
+"   fsync of that inode must return an error.\n"
+"\n"
+"Modes: 'series' uses the ext4_io_end_* tracepoints of the wbguard kernel\n"
+"series; 'fentry' hooks ext4's io_end functions on a kernel without them;\n"
+"auto (default) picks the first that works and says which. On a kernel with\n"
+"neither it exits 2 naming what is missing: never a silent pass.\n"
+"\n"
+"Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --; then\n"
+"waits up to --leak-ms for io_ends still in flight before judging leaks.\n"
+"\n"
+"EXIT STATUS: 0 no violation; 1 violation; 2 usage or setup error;\n"
+"3 events lost, verdict unknown; 4 COMMAND failed.\n"
+"\n"
+"EXAMPLES:\n"
+"    wbguard ioend -d 10                    # all ext4 filesystems, 10 s\n"
+"    wbguard ioend --dev /mnt/test --json   # one filesystem, JSON Lines\n"
+"    wbguard ioend --mode fentry -d 5       # force the fentry mode\n"
+"    wbguard ioend --dev /mnt -- ioend_fsync write -f /mnt/f -d 5\n";
+
+enum { OPT_MODE = 1000, OPT_LEAK };
+
+static const struct argp_option opts[] = {
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 },
+	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 },
+	{ "json", 'j', NULL, 0, "JSON Lines on stdout (violations, failed conversions, a final summary)", 0 },
+	{ "mode", OPT_MODE, "MODE", 0, "auto (default), series or fentry", 0 },
+	{ "leak-ms", OPT_LEAK, "MS", 0, "An io_end live this long at the end is a leak (default 5000)", 0 },
+	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default 8192)", 0 },
+	{ "max-reports", 'm', "N", 0, "Print at most N violation lines (default 20; counts stay exact)", 0 },
+	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 },
+	{},
+};
+
+static long parse_long(const char *arg, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > max)
+		wbg_die("ioend", "invalid %s '%s'", what, arg);
+	return v;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	const char *why;
+
+	switch (key) {
+	case 'd':
+		env.duration_s = parse_long(arg, 1, 86400 * 365, "duration");
+		break;
+	case 'D':
+		if (wbg_parse_dev(arg, &env.dev, &why))
+			wbg_die("ioend", "bad device '%s': %s", arg, why);
+		env.dev_arg = arg;
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case OPT_MODE:
+		if (!strcmp(arg, "auto"))
+			env.mode = MODE_AUTO;
+		else if (!strcmp(arg, "series"))
+			env.mode = IOEND_MODE_SERIES;
+		else if (!strcmp(arg, "fentry"))
+			env.mode = IOEND_MODE_FENTRY;
+		else
+			wbg_die("ioend", "invalid mode '%s' (auto, series, fentry)", arg);
+		break;
+	case OPT_LEAK:
+		env.leak_ms = parse_long(arg, 1, 3600 * 1000, "leak bound");
+		break;
+	case 'b':
+		env.ringbuf_kib = parse_long(arg, 4, 1 << 20, "ring buffer size");
+		break;
+	case 'm':
+		env.max_reports = parse_long(arg, 0, 1L << 40, "report limit");
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		env.cmd = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char *mode_name(int m)
+{
+	return m == IOEND_MODE_SERIES ? "series" : m == IOEND_MODE_FENTRY ? "fentry" : "auto";
+}
+
+/* ---- what the running kernel offers ---- */
+
+struct kbtf {
+	struct btf *vmlinux;
+	struct btf *ext4;	/* module BTF when ext4 is a module */
+};
+
+static int find(const struct kbtf *k, const char *name, int kind)
+{
+	int id = btf__find_by_name_kind(k->vmlinux, name, kind);
+
+	if (id < 0 && k->ext4)
+		id = btf__find_by_name_kind(k->ext4, name, kind);
+	return id;
+}
+
+static bool have_tp(const struct kbtf *k, const char *tp)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return find(k, name, BTF_KIND_TYPEDEF) >= 0;
+}
+
+/* Number of arguments of a tracepoint, -1 if absent. */
+static int tp_nargs(const struct kbtf *k, const char *tp)
+{
+	const struct btf *b = k->vmlinux;
+	const struct btf_type *t;
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF);
+	if (id < 0 && k->ext4) {
+		b = k->ext4;
+		id = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF);
+	}
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(b, id);			/* typedef */
+	t = btf__type_by_id(b, t->type);		/* pointer */
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	t = btf__type_by_id(b, t->type);		/* func_proto */
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	return btf_vlen(t) - 1;				/* minus void *__data */
+}
+
+static const char *const series_tps[] = {
+	"ext4_io_end_alloc", "ext4_io_end_submit_bio", "ext4_io_end_defer",
+	"ext4_io_end_convert_start", "ext4_io_end_convert_end",
+	"ext4_io_end_release", NULL,
+};
+static const char *const fentry_funcs[] = {
+	"ext4_init_io_end", "ext4_io_submit", "ext4_put_io_end_defer",
+	"ext4_convert_unwritten_io_end_vec", NULL,
+};
+
+/* Names from @list that are missing, comma-separated into @buf. */
+static int missing(const struct kbtf *k, const char *const *list, bool funcs,
+		   char *buf, size_t len)
+{
+	int n = 0;
+
+	buf[0] = 0;
+	for (; *list; list++) {
+		bool ok = funcs ? find(k, *list, BTF_KIND_FUNC) >= 0 : have_tp(k, *list);
+
+		if (ok)
+			continue;
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", n ? ", " : "", *list);
+		n++;
+	}
+	return n;
+}
+
+static void set_series(struct ioend_bpf *skel, bool on, bool conv_tp)
+{
+	bpf_program__set_autoload(skel->progs.tp_alloc, on);
+	bpf_program__set_autoload(skel->progs.tp_submit, on);
+	bpf_program__set_autoload(skel->progs.tp_defer, on);
+	bpf_program__set_autoload(skel->progs.tp_conv_start, on);
+	bpf_program__set_autoload(skel->progs.tp_conv_end, on);
+	bpf_program__set_autoload(skel->progs.tp_release, on);
+	bpf_program__set_autoload(skel->progs.tp_convert_extents, on && conv_tp);
+	bpf_program__set_autoload(skel->progs.fx_alloc, !on);
+	bpf_program__set_autoload(skel->progs.fe_submit, !on);
+	bpf_program__set_autoload(skel->progs.fe_put_defer, !on);
+	bpf_program__set_autoload(skel->progs.fe_conv_start, !on);
+	bpf_program__set_autoload(skel->progs.fx_conv_end, !on);
+	bpf_program__set_autoload(skel->progs.tp_kfree, !on);
+}
+
+/* Open, load and attach in @mode. Returns the skeleton or NULL with
+ * *err set (negative errno) and *stage naming the step that failed. */
+static struct ioend_bpf *start(int mode, bool conv_tp, uint32_t rb_bytes,
+			       int *err, const char **stage)
+{
+	struct ioend_bpf *skel = ioend_bpf__open();
+
+	if (!skel) {
+		*err = -errno;
+		*stage = "open";
+		return NULL;
+	}
+	skel->rodata->targ_dev = env.dev;
+	skel->rodata->mode = mode;
+	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
+	set_series(skel, mode == IOEND_MODE_SERIES, conv_tp);
+	/* a refused mode is reported by the caller in one line */
+	if (!env.verbose)
+		libbpf_set_print(NULL);
+	*err = ioend_bpf__load(skel);
+	if (!*err)
+		*err = ioend_bpf__attach(skel);
+	wbg_setup_libbpf_log(env.verbose);
+	if (*err) {
+		*stage = bpf_program__fd(skel->progs.tp_sync_enter) < 0 ? "load" : "attach";
+		ioend_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/* ---- output ---- */
+
+struct run {
+	struct ioend_state st;
+	long reports;
+};
+
+static void print_report(const struct ioend_report *r)
+{
+	bool failure = r->inv == IOEND_C4 && strstr(r->what, "conversion failed");
+
+	if (env.json) {
+		printf("{\"type\":\"%s\",\"id\":\"%s\",\"what\":",
+		       failure ? "conversion_failed" : "violation",
+		       ioend_inv_name[r->inv]);
+		wbg_json_str(stdout, r->what);
+		printf(",\"dev\":\"%u:%u\",\"ino\":%llu,\"io_end\":\"0x%llx\","
+		       "\"offset\":%lld,\"size\":%lld,\"index\":%llu,\"err\":%d,\"pid\":%u}\n",
+		       wbg_kdev_major(r->dev), wbg_kdev_minor(r->dev),
+		       (unsigned long long)r->ino, (unsigned long long)r->io_end,
+		       (long long)r->offset, (long long)r->size,
+		       (unsigned long long)r->pos, r->err, r->pid);
+		return;
+	}
+	printf("%-3s %s: dev %u:%u ino %llu io_end 0x%llx range %lld+%lld",
+	       ioend_inv_name[r->inv], r->what, wbg_kdev_major(r->dev),
+	       wbg_kdev_minor(r->dev), (unsigned long long)r->ino,
+	       (unsigned long long)r->io_end, (long long)r->offset,
+	       (long long)r->size);
+	if (r->err)
+		printf(" error %d (%s)", r->err, strerror(-r->err));
+	printf("\n");
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct run *run = ctx;
+	struct ioend_report rep[2];
+	int n, i;
+
+	if (len < sizeof(struct ioend_event))
+		return 0;
+	n = ioend_feed(&run->st, data, rep);
+	for (i = 0; i < n; i++) {
+		bool failure = rep[i].inv == IOEND_C4 &&
+			       strstr(rep[i].what, "conversion failed");
+
+		/* failed conversions are always shown: that is C4's point */
+		if (failure || run->reports++ < env.max_reports)
+			print_report(&rep[i]);
+	}
+	return 0;
+}
+
+static void on_leak(const struct ioend_entry *e, void *arg)
+{
+	long *n = arg;
+
+	if ((*n)++ >= env.max_reports)
+		return;
+	if (env.json)
+		printf("{\"type\":\"violation\",\"id\":\"C1\",\"what\":\"io_end never released\","
+		       "\"dev\":\"%u:%u\",\"ino\":%llu,\"io_end\":\"0x%llx\",\"offset\":%lld,"
+		       "\"size\":%lld,\"flags\":%u}\n",
+		       wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev),
+		       (unsigned long long)e->ino, (unsigned long long)e->addr,
+		       (long long)e->offset, (long long)e->size, e->flags_seen);
+	else
+		printf("C1  io_end never released: dev %u:%u ino %llu io_end 0x%llx range %lld+%lld flags 0x%x\n",
+		       wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev),
+		       (unsigned long long)e->ino, (unsigned long long)e->addr,
+		       (long long)e->offset, (long long)e->size, e->flags_seen);
+}
+
+static void read_counters(struct ioend_bpf *skel, struct ioend_counts *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(skel->maps.counters);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	__u32 k;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; vals && k < ICT_NR; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (i = 0; i < ncpu; i++)
+			out->c[k] += vals[i];
+	}
+	free(vals);
+}
+
+static void report(int mode, const struct run *run, const struct ioend_counts *cnt,
+		   const struct ioend_result *r, double secs)
+{
+	const struct ioend_state *st = &run->st;
+	const uint64_t *c = cnt->c;
+	unsigned long long p50 = wbg_hist_percentile(&st->conv_lat, 50) / 1000;
+	unsigned long long p99 = wbg_hist_percentile(&st->conv_lat, 99) / 1000;
+
+	if (env.json) {
+		printf("{\"type\":\"summary\",\"subject\":\"ioend\",\"mode\":\"%s\","
+		       "\"seconds\":%.3f,\"io_end_alloc\":%llu,\"bios_submitted\":%llu,"
+		       "\"deferred\":%llu,\"deferred_queued\":%llu,\"deferred_unwritten\":%llu,"
+		       "\"conversions\":%llu,\"converted_inline\":%llu,\"conversions_failed\":%llu,"
+		       "\"released\":%llu,\"fsyncs\":%llu,\"convert_extents\":%llu,"
+		       "\"C1\":%llu,\"C2\":%llu,\"C3\":%llu,\"C4\":%llu,\"leaks\":%llu,"
+		       "\"in_flight\":%llu,\"c4_surfaced\":%llu,\"untracked_release\":%llu,"
+		       "\"inconsistent\":%llu,\"conv_latency_us_p50\":%llu,"
+		       "\"conv_latency_us_p99\":%llu,\"lost\":%llu,\"map_full\":%llu,"
+		       "\"verdict\":\"%s\"}\n",
+		       mode_name(mode), secs,
+		       (unsigned long long)c[ICT_ALLOC], (unsigned long long)c[ICT_SUBMIT],
+		       (unsigned long long)c[ICT_DEFER], (unsigned long long)c[ICT_DEFER_QUEUED],
+		       (unsigned long long)st->deferred_unwritten,
+		       (unsigned long long)c[ICT_CONV_END],
+		       (unsigned long long)st->converted_inline,
+		       (unsigned long long)c[ICT_CONV_FAILED],
+		       (unsigned long long)c[ICT_RELEASE], (unsigned long long)c[ICT_SYNC_EXIT],
+		       (unsigned long long)c[ICT_CONVERT_EXTENTS],
+		       (unsigned long long)r->viol[IOEND_C1], (unsigned long long)r->viol[IOEND_C2],
+		       (unsigned long long)r->viol[IOEND_C3], (unsigned long long)r->viol[IOEND_C4],
+		       (unsigned long long)r->leaks, (unsigned long long)r->in_flight,
+		       (unsigned long long)st->c4_surfaced,
+		       (unsigned long long)st->untracked_release,
+		       (unsigned long long)st->inconsistent, p50, p99,
+		       (unsigned long long)r->lost, (unsigned long long)c[ICT_MAP_FULL],
+		       wbg_verdict_name(r->verdict));
+		return;
+	}
+	printf("\nwbguard ioend: %.1f s, %s mode\n", secs, mode_name(mode));
+	printf("  io_ends allocated / released          %llu / %llu (in flight at end %llu)\n",
+	       (unsigned long long)c[ICT_ALLOC], (unsigned long long)c[ICT_RELEASE],
+	       (unsigned long long)r->in_flight);
+	printf("  bios submitted                        %llu\n", (unsigned long long)c[ICT_SUBMIT]);
+	printf("  deferred to the conversion list       %llu (work queued %llu, unwritten %llu)\n",
+	       (unsigned long long)c[ICT_DEFER], (unsigned long long)c[ICT_DEFER_QUEUED],
+	       (unsigned long long)st->deferred_unwritten);
+	printf("  conversions                           %llu (inline, not deferred: %llu; failed %llu)\n",
+	       (unsigned long long)c[ICT_CONV_END], (unsigned long long)st->converted_inline,
+	       (unsigned long long)c[ICT_CONV_FAILED]);
+	if (st->conv_lat.count)
+		printf("  alloc -> conversion end (us)          p50 < %llu, p99 < %llu\n", p50, p99);
+	printf("  fsync/fdatasync                       %llu\n", (unsigned long long)c[ICT_SYNC_EXIT]);
+	printf("  C1 leaks / double releases            %llu / %llu\n",
+	       (unsigned long long)r->leaks,
+	       (unsigned long long)(r->viol[IOEND_C1] - r->leaks));
+	printf("  C2 writeback ended before conversion  %llu\n", (unsigned long long)r->viol[IOEND_C2]);
+	printf("  C3 fsync returned before conversion   %llu\n", (unsigned long long)r->viol[IOEND_C3]);
+	printf("  C4 failed conversions / swallowed     %llu / %llu\n",
+	       (unsigned long long)st->c4_failed, (unsigned long long)r->viol[IOEND_C4]);
+	printf("  events lost                           %llu%s\n", (unsigned long long)r->lost,
+	       c[ICT_MAP_FULL] ? " (tracking map full)" : "");
+	if (st->inconsistent)
+		printf("  inconsistent event order              %llu\n",
+		       (unsigned long long)st->inconsistent);
+	printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
+	       r->verdict == WBG_UNKNOWN ? " (events were lost; raise --ringbuf-kb)" : "");
+}
+
+int cmd_ioend(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = opts, .parser = parse_arg,
+		.args_doc = "[-- COMMAND [ARG...]]", .doc = doc,
+	};
+	static const char *const sync_tps[] = {
+		"ext4_sync_file_enter", "ext4_sync_file_exit", NULL,
+	};
+	char miss_series[512], miss_fentry[512];
+	struct ring_buffer *rb = NULL;
+	struct ioend_bpf *skel = NULL;
+	struct wbg_child child = {0};
+	struct ioend_counts cnt;
+	struct ioend_result r;
+	struct run run = {0};
+	struct kbtf k = {0};
+	const char *stage = "";
+	uint32_t rb_bytes;
+	uint64_t t0, deadline = 0, leak_ns;
+	int err = 0, child_rc = 0, mode;
+	bool conv_tp, series_ok, fentry_ok;
+	long leaks_shown = 0;
+
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return WBG_EXIT_SETUP;
+	if (wbg_ringbuf_bytes(env.ringbuf_kib, &rb_bytes))
+		wbg_die("ioend", "--ringbuf-kb must be a power of two >= 4");
+
+	wbg_preflight("ioend", sync_tps);
+	wbg_setup_libbpf_log(env.verbose);
+
+	k.vmlinux = btf__load_vmlinux_btf();
+	if (!k.vmlinux)
+		wbg_die("ioend", "cannot load kernel BTF: %s", strerror(errno));
+	if (!access("/sys/kernel/btf/ext4", R_OK))
+		k.ext4 = btf__load_module_btf("ext4", k.vmlinux);
+	series_ok = !missing(&k, series_tps, false, miss_series, sizeof(miss_series));
+	fentry_ok = !missing(&k, fentry_funcs, true, miss_fentry, sizeof(miss_fentry));
+	if (!have_tp(&k, "kmem_cache_free")) {
+		snprintf(miss_fentry + strlen(miss_fentry),
+			 sizeof(miss_fentry) - strlen(miss_fentry), "%stracepoint kmem_cache_free",
+			 fentry_ok ? "" : ", ");
+		fentry_ok = false;
+	}
+	conv_tp = tp_nargs(&k, "ext4_convert_unwritten_extents") == 6;
+	btf__free(k.ext4);
+	btf__free(k.vmlinux);
+
+	mode = env.mode;
+	if (mode == IOEND_MODE_SERIES && !series_ok)
+		wbg_die("ioend", "series mode: tracepoints missing in the running kernel: %s "
+			"(the wbguard ext4 io_end patches are not applied)", miss_series);
+	if (mode == IOEND_MODE_FENTRY && !fentry_ok)
+		wbg_die("ioend", "fentry mode: missing in the kernel's BTF: %s", miss_fentry);
+	if (mode == MODE_AUTO && !series_ok && !fentry_ok)
+		wbg_die("ioend", "no way to trace io_ends: tracepoints missing: %s (the wbguard "
+			"series is not applied); fentry targets missing: %s",
+			miss_series, miss_fentry);
+	if (mode == MODE_AUTO)
+		mode = series_ok ? IOEND_MODE_SERIES : IOEND_MODE_FENTRY;
+
+	skel = start(mode, conv_tp, rb_bytes, &err, &stage);
+	if (!skel) {
+		if (mode == IOEND_MODE_FENTRY)
+			wbg_die("ioend", "no way to trace io_ends on this kernel: the "
+				"ext4_io_end_* tracepoints are missing (%s; the wbguard series "
+				"is not applied) and fentry/fexit programs cannot be %s: %s%s",
+				miss_series[0] ? miss_series : "none", stage == NULL ? "?" :
+				!strcmp(stage, "attach") ? "attached" : "loaded", strerror(-err),
+				err == -EPERM || err == -EACCES ?
+				" (this kernel refuses fentry; use a kernel with the series)" : "");
+		wbg_die("ioend", "cannot %s the series-mode BPF programs: %s; -v shows libbpf's log",
+			stage, strerror(-err));
+	}
+
+	ioend_state_init(&run.st, (uint64_t)env.leak_ms * 1000000ull);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
+	if (!rb) {
+		ioend_bpf__destroy(skel);
+		wbg_die("ioend", "cannot create ring buffer reader");
+	}
+
+	wbg_setup_signals();
+	fprintf(stderr, "wbguard ioend: %s mode%s, tracing %s%s, %s\n", mode_name(mode),
+		mode == IOEND_MODE_SERIES && !conv_tp ?
+		" (no ext4_convert_unwritten_extents tracepoint: direct I/O conversions not seen)" :
+		mode == IOEND_MODE_FENTRY ?
+		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
+		env.dev_arg ? "device " : "all devices", env.dev_arg ? env.dev_arg : "",
+		env.cmd ? "until the command ends" :
+		env.duration_s ? "for the given duration" : "Ctrl-C to end");
+	t0 = wbg_now_ns();
+	if (env.duration_s)
+		deadline = t0 + env.duration_s * 1000000000ull;
+	if (env.cmd && wbg_child_start(&child, env.cmd)) {
+		ring_buffer__free(rb);
+		ioend_bpf__destroy(skel);
+		wbg_die("ioend", "cannot start %s: %s", env.cmd[0], strerror(errno));
+	}
+
+	while (!wbg_exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "wbguard ioend: ring buffer poll: %s\n", strerror(-err));
+			break;
+		}
+		if (deadline && wbg_now_ns() >= deadline)
+			break;
+		if (env.cmd && wbg_child_poll(&child))
+			break;
+	}
+	child_rc = wbg_child_finish(&child, "ioend");
+
+	/* Give io_ends in flight the leak bound to be released. */
+	leak_ns = (uint64_t)env.leak_ms * 1000000ull;
+	{
+		/* ts_ns (bpf_ktime_get_ns) and wbg_now_ns are both CLOCK_MONOTONIC */
+		uint64_t start = wbg_now_ns();
+
+		while (!wbg_exiting && ioend_live(&run.st) &&
+		       wbg_now_ns() - start < leak_ns + 200000000ull) {
+			ring_buffer__poll(rb, 100);
+			if (ioend_live(&run.st) ==
+			    ioend_pending_leaks(&run.st, wbg_now_ns()))
+				break;
+		}
+	}
+
+	ioend_bpf__detach(skel);
+	ring_buffer__consume(rb);
+	read_counters(skel, &cnt);
+
+	r = ioend_finish(&run.st, &cnt, wbg_now_ns(), on_leak, &leaks_shown);
+	report(mode, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
+	fflush(stdout);
+
+	ring_buffer__free(rb);
+	ioend_bpf__destroy(skel);
+	ioend_state_free(&run.st);
+
+	if (child_rc)
+		return child_rc;
+	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
+	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+}
