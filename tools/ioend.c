@@ -360,6 +360,25 @@ static void read_counters(struct ioend_bpf *skel, struct ioend_counts *out)
 	free(vals);
 }
 
+/* BPF run time of all our programs (kernel.bpf_stats_enabled=1), or 0. */
+static uint64_t bpf_run_ns, bpf_run_cnt;
+
+static void read_bpf_stats(struct ioend_bpf *skel)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		bpf_run_ns += info.run_time_ns;
+		bpf_run_cnt += info.run_cnt;
+	}
+}
+
 static void report(int mode, const struct run *run, const struct ioend_counts *cnt,
 		   const struct ioend_result *r, double secs)
 {
@@ -377,8 +396,8 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       "\"C1\":%llu,\"C2\":%llu,\"C3\":%llu,\"C4\":%llu,\"leaks\":%llu,"
 		       "\"in_flight\":%llu,\"c4_surfaced\":%llu,\"untracked_release\":%llu,"
 		       "\"inconsistent\":%llu,\"conv_latency_us_p50\":%llu,"
-		       "\"conv_latency_us_p99\":%llu,\"lost\":%llu,\"map_full\":%llu,"
-		       "\"verdict\":\"%s\"}\n",
+		       "\"conv_latency_us_p99\":%llu,\"bpf_run_ns\":%llu,\"bpf_run_cnt\":%llu,"
+		       "\"lost\":%llu,\"map_full\":%llu,\"verdict\":\"%s\"}\n",
 		       mode_name(mode), secs,
 		       (unsigned long long)c[ICT_ALLOC], (unsigned long long)c[ICT_SUBMIT],
 		       (unsigned long long)c[ICT_DEFER], (unsigned long long)c[ICT_DEFER_QUEUED],
@@ -394,6 +413,7 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       (unsigned long long)st->c4_surfaced,
 		       (unsigned long long)st->untracked_release,
 		       (unsigned long long)st->inconsistent, p50, p99,
+		       (unsigned long long)bpf_run_ns, (unsigned long long)bpf_run_cnt,
 		       (unsigned long long)r->lost, (unsigned long long)c[ICT_MAP_FULL],
 		       wbg_verdict_name(r->verdict));
 		return;
@@ -419,6 +439,9 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 	printf("  C3 fsync returned before conversion   %llu\n", (unsigned long long)r->viol[IOEND_C3]);
 	printf("  C4 failed conversions / swallowed     %llu / %llu\n",
 	       (unsigned long long)st->c4_failed, (unsigned long long)r->viol[IOEND_C4]);
+	if (bpf_run_cnt)
+		printf("  BPF cost (kernel.bpf_stats_enabled)   %.0f ns/run over %llu runs\n",
+		       (double)bpf_run_ns / bpf_run_cnt, (unsigned long long)bpf_run_cnt);
 	printf("  events lost                           %llu%s\n", (unsigned long long)r->lost,
 	       c[ICT_MAP_FULL] ? " (tracking map full)" : "");
 	if (st->inconsistent)
@@ -560,6 +583,7 @@ int cmd_ioend(int argc, char **argv)
 	ioend_bpf__detach(skel);
 	ring_buffer__consume(rb);
 	read_counters(skel, &cnt);
+	read_bpf_stats(skel);
 
 	r = ioend_finish(&run.st, &cnt, wbg_now_ns(), on_leak, &leaks_shown);
 	report(mode, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);

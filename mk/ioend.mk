@@ -1,0 +1,64 @@
+# ioend targets (included by the top-level Makefile).
+#
+#   make vmtest-ioend     the clean series: only the guest's ioend tests (tests/vm/7x-ioend-*)
+#   make mutation-ioend-wb-before-convert, make mutation-ioend-leak
+#                         the series + patches/mutations/<name>.patch in its own O= dir;
+#                         tests/vm/70-ioend-fsync.sh must see C2 (resp. C1 leaks) fire
+#   make mutations        also runs both ioend mutations
+#   make fentry-ioend     the bare base (no series) in its own O= dir: wbguard ioend in
+#                         fentry mode on workload (a) must pass like the series mode
+#   make bench-ioend      workload (a) with and without wbguard ioend in one boot; the
+#                         BENCH lines go to bench/ioend.txt
+
+IOEND_MUTS := ioend-wb-before-convert ioend-leak
+IOEND_FENTRY_KBUILD := $(WBG_CACHE)/kbuild-base
+IOEND_FENTRY_OUT := $(VM_BUILD)/ioend-fentry
+
+.PHONY: vmtest-ioend fentry-ioend bench-ioend $(addprefix mutation-,$(IOEND_MUTS))
+
+vmtest-ioend: initramfs
+	@WBG_VM_TESTS=ioend WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
+		bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/ioend
+
+# $(1): mutation name
+define ioend_mutation
+mutation-$(1): initramfs
+	@rm -rf $(VM_BUILD)/mut-$(1)/patches && mkdir -p $(VM_BUILD)/mut-$(1)/patches
+	@cp patches/*.patch patches/mutations/$(1).patch $(VM_BUILD)/mut-$(1)/patches/
+	@{ grep -v '^[[:space:]]*#' patches/series; echo $(1).patch; } > $(VM_BUILD)/mut-$(1)/patches/series
+	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(WBG_CACHE)/kbuild-mut-$(1)' \
+		WBG_SERIES='$(abspath $(VM_BUILD))/mut-$(1)/patches/series' bash ci/kernel-build.sh
+	@rc=0; WBG_VM_TESTS=ioend-fsync WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
+		WBG_VM_APPEND='wbg.mutation=$(1)' \
+		bash ci/qemu-run.sh $(WBG_CACHE)/kbuild-mut-$(1)/arch/x86/boot/bzImage $(VM_INITRAMFS) \
+		$(VM_BUILD)/mut-$(1) || rc=$$$$?; \
+	grep -h 'mutation $(1)' $(VM_BUILD)/mut-$(1)/console.log 2>/dev/null | tail -n 1; \
+	if grep -q '^70-ioend-fsync PASS' $(VM_BUILD)/mut-$(1)/guest-results.txt; then \
+		echo "mutation $(1): caught by wbguard ioend (qemu-run exit $$$$rc)"; \
+	else \
+		echo "mutation $(1): NOT caught (see $(VM_BUILD)/mut-$(1)/console.log)"; exit 1; \
+	fi
+endef
+$(foreach m,$(IOEND_MUTS),$(eval $(call ioend_mutation,$(m))))
+
+mutations: $(addprefix mutation-,$(IOEND_MUTS))
+
+# The unpatched v7.3 base: fentry mode (the guest binaries are CO-RE, built against the
+# series' BTF; the io_end structures did not change).
+fentry-ioend: initramfs
+	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(IOEND_FENTRY_KBUILD)' WBG_SERIES=none bash ci/kernel-build.sh
+	@rc=0; WBG_VM_TESTS=ioend-fsync WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
+		WBG_VM_APPEND='wbg.ioend_mode=fentry' \
+		bash ci/qemu-run.sh $(IOEND_FENTRY_KBUILD)/arch/x86/boot/bzImage $(VM_INITRAMFS) \
+		$(IOEND_FENTRY_OUT) || rc=$$?; \
+	grep -h 'wbguard ioend: exit' $(IOEND_FENTRY_OUT)/console.log 2>/dev/null; \
+	grep -q '^70-ioend-fsync PASS' $(IOEND_FENTRY_OUT)/guest-results.txt || \
+		{ echo "fentry mode: 70-ioend-fsync did not pass (see $(IOEND_FENTRY_OUT)/console.log)"; exit 1; }
+
+bench-ioend: initramfs
+	@mkdir -p bench
+	@rc=0; WBG_VM_TESTS=ioend-bench WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' WBG_VM_APPEND='wbg.bench=ioend' \
+		bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/ioend-bench || rc=$$?; \
+	{ echo "# make bench-ioend, $$(date -u +%Y-%m-%dT%H:%MZ), qemu TCG guest, kernel $$(cat $(KBUILD)/include/config/kernel.release)"; \
+	  grep -h '^BENCH ' $(VM_BUILD)/ioend-bench/console.log | tr -d '\r'; } > bench/ioend.txt; \
+	cat bench/ioend.txt; grep -q 'BENCH ioend summary' bench/ioend.txt
