@@ -132,6 +132,19 @@ static struct ioend_sync *sync_slot(struct ioend_state *st, uint32_t pid,
 	return &st->syncs[free_i];
 }
 
+/* Is an fsync of (dev, ino) still running? (The exiting one is freed.) */
+static bool other_sync_open(const struct ioend_state *st, uint32_t dev,
+			    uint64_t ino)
+{
+	int i;
+
+	for (i = 0; i < IOEND_MAX_SYNCS; i++)
+		if (st->syncs[i].used && st->syncs[i].dev == dev &&
+		    st->syncs[i].ino == ino)
+			return true;
+	return false;
+}
+
 static int on_sync_exit(struct ioend_state *st, const struct ioend_event *ev,
 			struct ioend_report rep[2])
 {
@@ -158,7 +171,11 @@ static int on_sync_exit(struct ioend_state *st, const struct ioend_event *ev,
 			/* surfaced: to this or an earlier-started fsync */
 			f->used = false;
 			st->c4_surfaced++;
-		} else if (f->seq < s->seq) {
+		} else if (f->seq < s->seq || f->suspect) {
+			if (other_sync_open(st, ev->dev, ev->ino)) {
+				f->suspect = true;
+				continue;
+			}
 			f->used = false;
 			st->viol[IOEND_C4]++;
 			if (n < 2) {
@@ -444,6 +461,10 @@ struct ioend_result ioend_finish(struct ioend_state *st,
 	for (i = 0; i < IOEND_NINV; i++)
 		r.viol[i] = st->viol[i];
 	r.viol[IOEND_C1] += r.leaks;
+	/* an fsync returned 0 after a failure and no concurrent one took it */
+	for (i = 0; i < IOEND_MAX_FAILURES; i++)
+		if (st->fails[i].used && st->fails[i].suspect)
+			r.viol[IOEND_C4]++;
 	r.lost = cnt->c[ICT_RB_DROPS] + cnt->c[ICT_MAP_FULL];
 	r.inconsistent = st->inconsistent > 0;
 	for (i = 0; i < IOEND_NINV; i++)

@@ -15,8 +15,9 @@
  * C3: an fsync/fdatasync that returns 0 leaves no conversion pending for
  *     the inode that was submitted before the fsync began.
  * C4: a failed conversion is reported (inode, range, error); a violation
- *     if the next fsync of that inode that began after the failure
- *     returns 0 and no fsync of it has returned an error since.
+ *     if an fsync of that inode that began after the failure returns 0
+ *     and no fsync of it returns the error (fsyncs running concurrently
+ *     are waited for: errseq hands an error to one caller per file).
  */
 #ifndef WBG_IOEND_VERDICT_H
 #define WBG_IOEND_VERDICT_H
@@ -69,6 +70,10 @@ struct ioend_failure {
 	uint32_t dev;
 	uint64_t ino, seq;
 	bool used;
+	/* an fsync that began after the failure returned 0 while another
+	 * fsync of the inode was running: the error may have gone to that
+	 * one (errseq reports it once per file). Judged when it ends. */
+	bool suspect;
 };
 
 #define IOEND_MAX_SYNCS 1024

@@ -254,6 +254,42 @@ static void c4_failure_swallowed(void)
 	CHECK(finish().verdict == WBG_VIOLATION);
 }
 
+/* Two fsyncs of one file after a failure: the first to check errseq gets
+ * the error, the other 0, and they may leave in either order. */
+static void c4_concurrent_fsyncs(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0xd80, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0xd80, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_CONV_START, 0xd80, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, 0, 2);
+	feed(IOEND_EV_CONV_END, 0xd80, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, -5, 2);
+	feed(IOEND_EV_RELEASE, 0xd80, 5, 0, 0, 2);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 43);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 43) == 0);	/* suspect */
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, -5, 42) == 0);	/* took it */
+	CHECK(finish().verdict == WBG_PASS);
+	CHECK(st.c4_surfaced == 1);
+
+	/* the same, but the other fsync returns 0 too: swallowed */
+	reset();
+	feed(IOEND_EV_CONV_END, 0xd80, 5, IOEND_FL_UNWRITTEN, -28, 2);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 43);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 43) == 0);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 1);
+	CHECK(rep[0].inv == IOEND_C4);
+	CHECK(finish().viol[IOEND_C4] == 1);
+
+	/* still suspect at the end: a violation */
+	reset();
+	feed(IOEND_EV_CONV_END, 0xd80, 5, IOEND_FL_UNWRITTEN, -28, 2);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 43);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 43) == 0);
+	CHECK(finish().viol[IOEND_C4] == 1);
+}
+
 static void c4_direct_io_path(void)
 {
 	struct ioend_event e = { .type = IOEND_EV_CONVERT_EXTENTS, .dev = DEV,
@@ -329,6 +365,7 @@ int main(void)
 	RUN(c3_clean_and_later_submissions);
 	RUN(c4_failure_reported_and_surfaced);
 	RUN(c4_failure_swallowed);
+	RUN(c4_concurrent_fsyncs);
 	RUN(c4_direct_io_path);
 	RUN(drops_make_unknown);
 	RUN(alloc_of_live_address_is_inconsistent);

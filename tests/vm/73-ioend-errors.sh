@@ -1,5 +1,5 @@
 #!/bin/sh
-# Workload (d) under wbguard ioend. dm-flakey fails every write for 2 s
+# Workload (d) under wbguard ioend. dm-flakey fails every write for 2 s (after 3 s up)
 # in each 4 s (error_writes) while scattered writes split unwritten
 # extents: conversions of failed I/O are reported (C4 failures > 0), each
 # surfaced by fsync (C4 = 0), no io_end leaks (C1 = 0), and the workload
@@ -10,7 +10,7 @@
 ioend_mkfs 256
 umount $mnt
 sz=$((256 * 2048))
-/usr/sbin/dmsetup create wbgflakey --table "0 $sz flakey $loop 0 2 2 1 error_writes" || fail dmsetup
+/usr/sbin/dmsetup create wbgflakey --table "0 $sz flakey $loop 0 3 2 1 error_writes" || fail dmsetup
 mount -t ext4 -o errors=continue /dev/mapper/wbgflakey $mnt || fail "mount flakey"
 out=/tmp/ioend-d.json rc=0
 $w ioend --json --dev $mnt -- $wl/ioend_errors -m eio -e -f $mnt/f -s 32M -t 2 -d 8 \
