@@ -19,7 +19,8 @@ $w ioend --mode $MODE --json --dev $mnt --leak-ms 3000 -- \
 cat /tmp/ioend-a.err; grep -v '"type":"summary"' $out | head -n 10
 ioend_line $out $rc
 umount $mnt || fail umount
-/usr/sbin/e2fsck -fn $loop > /tmp/ioend-fsck.log 2>&1 || { cat /tmp/ioend-fsck.log; fail "e2fsck"; }
+frc=0
+/usr/sbin/e2fsck -fn $loop > /tmp/ioend-fsck.log 2>&1 || { frc=$?; tail -n 5 /tmp/ioend-fsck.log; }
 mount -t ext4 $loop $mnt || fail remount
 vrc=0
 $wl/ioend_fsync verify -f $mnt/f || vrc=$?
@@ -40,6 +41,7 @@ ioend-leak)
 	exit 0 ;;
 esac
 [ "$rc" = 0 ] || fail "wbguard ioend exit $rc on the clean kernel"
+[ "$frc" = 0 ] || fail "e2fsck found errors"
 [ "$vrc" = 0 ] || fail "data check after remount"
 for c in C1 C2 C3 C4; do [ "$(field $out $c)" = 0 ] || fail "$c on the clean kernel"; done
 [ "$(field $out verdict)" = '"pass"' ] || fail "verdict not pass"
