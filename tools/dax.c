@@ -262,6 +262,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 			       "\"write_faults_refused\":%llu,\"write_faults_other_fs\":%llu,"
 			       "\"ext4_dax_writes\":%llu,\"allocations\":%llu,"
 			       "\"overwrites\":%llu,\"ext4_errors\":%llu,"
+			       "\"converted_elsewhere\":%llu,"
 			       "\"d1_checked\":%llu,\"d1_met_unwritten\":%llu,"
 			       "\"unmatched\":%llu,\"D1\":%llu,\"impossible\":[],",
 			       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
@@ -269,7 +270,8 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 			       U(st->write_faults_mapped), U(st->write_faults_refused),
 			       U(st->write_faults_other_fs), U(c[DXC_EXT4_WRITE]),
 			       U(c[DXC_EXT4_ALLOC]), U(c[DXC_EXT4_OVERWRITE]),
-			       U(c[DXC_EXT4_ERROR]), U(st->d1_checked),
+			       U(c[DXC_EXT4_ERROR]), U(st->converted_elsewhere),
+			       U(st->d1_checked),
 			       U(st->d1_met_unwritten), U(r->unmatched), U(r->d1));
 		else
 			printf("\"D1\":null,\"impossible\":[\"D1: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found\"],");
@@ -294,9 +296,10 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		printf("  write faults mapped                    %llu (refused unwritten/hole iomap: %llu, other fs: %llu)\n",
 		       U(st->write_faults_mapped), U(st->write_faults_refused),
 		       U(st->write_faults_other_fs));
-		printf("  ext4 DAX write lookups                 %llu (allocations %llu, overwrites %llu, errors %llu)\n",
+		printf("  ext4 DAX write lookups                 %llu (allocations %llu, overwrites %llu, converted meanwhile %llu, errors %llu)\n",
 		       U(c[DXC_EXT4_WRITE]), U(c[DXC_EXT4_ALLOC]),
-		       U(c[DXC_EXT4_OVERWRITE]), U(c[DXC_EXT4_ERROR]));
+		       U(c[DXC_EXT4_OVERWRITE]), U(st->converted_elsewhere),
+		       U(c[DXC_EXT4_ERROR]));
 		printf("  D1 checked write faults                %llu (met an unwritten extent: %llu)\n",
 		       U(st->d1_checked), U(st->d1_met_unwritten));
 		printf("  D1 unwritten extent mapped unconverted %llu\n", U(r->d1));

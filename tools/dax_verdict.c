@@ -10,8 +10,6 @@ const char *dax_d1_reason_name(enum dax_d1_reason r)
 		return "unwritten extent mapped without zeroing or conversion";
 	case DAX_D1_STILL_UNWRITTEN:
 		return "allocation ran but the mapping stayed unwritten";
-	case DAX_D1_NOT_ZEROED:
-		return "converted without NEW: blocks not zeroed";
 	default:
 		return "ok";
 	}
@@ -67,6 +65,9 @@ static void on_lookup(struct dax_state *st, const struct dax_event *e)
 		 (e->mflags & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN | DAX_MAP_NEW)) ==
 		 (DAX_MAP_MAPPED | DAX_MAP_NEW))
 		st->conversions++;
+	else if (e->found & DAX_MAP_UNWRITTEN && e->allocated &&
+		 (e->mflags & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) == DAX_MAP_MAPPED)
+		st->converted_elsewhere++;
 	else if (!(e->found & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) && e->allocated)
 		st->allocations++;
 	else if (e->found & DAX_MAP_MAPPED)
@@ -93,8 +94,12 @@ static enum dax_d1_reason judge(const struct dax_event *lk)
 		return DAX_D1_NOT_CONVERTED;
 	if ((lk->mflags & DAX_MAP_UNWRITTEN) || !(lk->mflags & DAX_MAP_MAPPED))
 		return DAX_D1_STILL_UNWRITTEN;
-	if (!(lk->mflags & DAX_MAP_NEW))
-		return DAX_D1_NOT_ZEROED;
+	/*
+	 * ext4_iomap_alloc() for IOMAP_DAX always passes CREATE_ZERO, so the
+	 * blocks it converted were zeroed (NEW). MAPPED without NEW means
+	 * another writer (DAX write(2) takes no entry lock) converted them
+	 * between the lookup and the allocation: fine.
+	 */
 	return DAX_D1_OK;
 }
 

@@ -15,8 +15,10 @@
  * MAPPED iomap maps the PFN. It violates D1 when the same thread's lookup
  * for that block found UNWRITTEN and then
  *   - ext4_iomap_alloc() did not run (no zeroing, no conversion), or
- *   - the mapping returned is still UNWRITTEN, not MAPPED, or not NEW
- *     (ext4 zeroes the blocks of a CREATE_ZERO mapping marked NEW).
+ *   - the mapping it returned is still UNWRITTEN, or not MAPPED.
+ * ext4_iomap_alloc() for IOMAP_DAX always maps with CREATE_ZERO, which
+ * zeroes what it converts (and marks it NEW): that it ran and returned a
+ * written mapping is the zeroing-and-conversion D1 asks for.
  * Write faults on other filesystems are counted, not judged. A MAPPED
  * write fault on ext4 with no matching lookup cannot be judged: the
  * verdict is then unknown, as with lost events.
@@ -37,7 +39,6 @@ enum dax_d1_reason {
 	DAX_D1_OK = 0,
 	DAX_D1_NOT_CONVERTED,	/* found UNWRITTEN, ext4_iomap_alloc() skipped */
 	DAX_D1_STILL_UNWRITTEN,	/* allocation ran, mapping still unwritten */
-	DAX_D1_NOT_ZEROED,	/* converted without NEW: blocks not zeroed */
 };
 
 const char *dax_d1_reason_name(enum dax_d1_reason r);
@@ -67,6 +68,8 @@ struct dax_state {
 	uint64_t d1_met_unwritten;	/* ... whose lookup found UNWRITTEN */
 	uint64_t d1_violations;
 	uint64_t conversions;		/* lookups: UNWRITTEN -> zeroed+MAPPED */
+	uint64_t converted_elsewhere;	/* ... MAPPED without NEW: converted by
+					 * another writer meanwhile */
 	uint64_t allocations;		/* lookups: hole -> allocated */
 	uint64_t overwrites;		/* lookups: already MAPPED */
 	uint64_t lookup_errors;

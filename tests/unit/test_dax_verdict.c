@@ -113,16 +113,28 @@ static void d1_not_converted(void)
 	CHECK(st->conversions == 0);
 }
 
-static void d1_still_unwritten_and_not_zeroed(void)
+static void d1_still_unwritten(void)
 {
 	reset();
 	lookup(1, 0, 1, DAX_MAP_UNWRITTEN, 1, DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN, 1);
 	CHECK(fault(1, 0, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_D1);
 	CHECK(st->last_reason == DAX_D1_STILL_UNWRITTEN);
-	lookup(1, 1, 1, DAX_MAP_UNWRITTEN, 1, DAX_MAP_MAPPED, 1);
+	lookup(1, 1, 1, DAX_MAP_UNWRITTEN, 1, 0, 1);
 	CHECK(fault(1, 1 << 12, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_D1);
-	CHECK(st->last_reason == DAX_D1_NOT_ZEROED);
+	CHECK(st->last_reason == DAX_D1_STILL_UNWRITTEN);
 	CHECK(dax_finish(st, &cnt, true).d1 == 2);
+}
+
+/* Found unwritten, but another writer converted it before the allocation:
+ * MAPPED without NEW is not a violation. */
+static void converted_elsewhere_is_fine(void)
+{
+	reset();
+	lookup(1, 1, 1, DAX_MAP_UNWRITTEN, 1, DAX_MAP_MAPPED, 1);
+	CHECK(fault(1, 1 << 12, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_FAULT);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_PASS);
+	CHECK(st->converted_elsewhere == 1);
+	CHECK(st->conversions == 0);
 }
 
 /* v7.3's own guard: an UNWRITTEN iomap on a write fault is refused. */
@@ -283,7 +295,8 @@ int main(void)
 	RUN(clean_pte_conversion);
 	RUN(clean_pmd_conversion);
 	RUN(d1_not_converted);
-	RUN(d1_still_unwritten_and_not_zeroed);
+	RUN(d1_still_unwritten);
+	RUN(converted_elsewhere_is_fine);
 	RUN(refused_write_fault_is_not_d1);
 	RUN(hole_allocation_and_reads);
 	RUN(interleaved_threads);
