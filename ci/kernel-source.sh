@@ -27,13 +27,22 @@ is_kernel_tree() {
 		grep -q '^VERSION = ' "$1/Makefile"
 }
 
+# The same tarball must give the same base commit on every machine, since
+# the series' base-commit trailer names it: fixed identity and dates.
+base_git() {
+	GIT_AUTHOR_NAME="wbguard base import" GIT_AUTHOR_EMAIL="base@wbguard.invalid" \
+	GIT_COMMITTER_NAME="wbguard base import" GIT_COMMITTER_EMAIL="base@wbguard.invalid" \
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+		git "$@"
+}
+
 commit_tree() { # $1 = dir, $2 = message: commit everything (Debian's .gitignore has "/*")
 	git -C "$1" config user.name >/dev/null || git -C "$1" config user.name "wbguard ci"
 	git -C "$1" config user.email >/dev/null || git -C "$1" config user.email "ci@wbguard.invalid"
 	git -C "$1" config gc.auto 0
 	git -C "$1" add -f -A .
 	git -C "$1" diff --cached --quiet && git -C "$1" rev-parse -q --verify HEAD >/dev/null ||
-		git -C "$1" commit -q -m "$2"
+		base_git -C "$1" commit -q -m "$2"
 	git -C "$1" tag -f wbg-base >/dev/null
 }
 
