@@ -7,8 +7,9 @@
 #                       wbg.mutation=... on the kernel command line)
 #   make mutations      runs mutation-dax (other subjects add their own prerequisites)
 #
-# The mutated kernel is built in its own O= directory ($(WBG_CACHE)/kbuild-mut-dax); the
-# guest binaries and initramfs are the clean build's (CO-RE: the mutation changes no type).
+# The mutated kernel (series + the mutation, applied with git apply: WBG_EXTRA_PATCHES) is
+# built in its own O= directory ($(WBG_CACHE)/kbuild-mut-dax); the guest binaries and the
+# initramfs are the clean build's (CO-RE: the mutation changes no type).
 
 DAX_MUT := dax-unwritten-no-convert
 DAX_MUT_OUT := $(VM_BUILD)/mut-$(DAX_MUT)
@@ -21,11 +22,9 @@ vmtest-dax: initramfs
 		bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/dax
 
 mutation-dax: initramfs
-	@rm -rf $(DAX_MUT_OUT)/patches && mkdir -p $(DAX_MUT_OUT)/patches
-	@cp patches/*.patch patches/mutations/$(DAX_MUT).patch $(DAX_MUT_OUT)/patches/
-	@{ grep -v '^[[:space:]]*#' patches/series; echo $(DAX_MUT).patch; } > $(DAX_MUT_OUT)/patches/series
+	@mkdir -p $(DAX_MUT_OUT)
 	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(DAX_MUT_KBUILD)' \
-		WBG_SERIES='$(abspath $(DAX_MUT_OUT))/patches/series' bash ci/kernel-build.sh
+		WBG_EXTRA_PATCHES='$(abspath patches/mutations/$(DAX_MUT).patch)' bash ci/kernel-build.sh
 	@rc=0; WBG_VM_TESTS=dax-d1 WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
 		WBG_VM_APPEND='wbg.mutation=$(DAX_MUT)' \
 		bash ci/qemu-run.sh $(DAX_MUT_KBUILD)/arch/x86/boot/bzImage $(VM_INITRAMFS) \
