@@ -24,6 +24,13 @@ mount -t tracefs tracefs /sys/kernel/tracing
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 
+# scsi_debug implements WRITE SAME (used for BLKZEROOUT/write-zeroes, e.g. by
+# mkfs.ext4) without updating its protection information, so zeroed blocks
+# later fail the guard check on read. Make the kernel write zero pages instead.
+for w in /sys/class/scsi_disk/*/max_write_same_blocks; do
+	[ -w "$w" ] && echo 0 > "$w"
+done
+
 read -r up _ </proc/uptime
 echo "WBG-BOOT uptime=${up}s kernel=$(uname -r)"
 
