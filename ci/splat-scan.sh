@@ -10,9 +10,10 @@ set -uo pipefail
 # One extended regex per kind. Anchored to the kernel's own wording, so a test's output that
 # merely mentions a word (e.g. "warning") does not match.
 patterns=(
-	'WARNING: CPU: [0-9]+ PID: [0-9]+'                 # WARN(), WARN_ON()
-	'WARNING: .*(possible|suspicious|inconsistent|bad unlock|held lock freed|lock held|circular|recursive|stack)' # lockdep/RCU reports
-	'WARNING: possible circular locking dependency'
+	# WARN()/WARN_ON(): "WARNING: CPU: 0 PID: 1 at file:line func" up to 6.x, "WARNING: file:line at
+	# func, CPU#0: comm/pid" in 7.x; lockdep and RCU reports also start with "WARNING: ". Any
+	# kernel line that starts with it (after the timestamp) is a splat.
+	'^(\[[ 0-9.]+\] )?(\[ *[CT][0-9]+\] )?WARNING: '
 	'BUG: '                                            # BUG: KASAN:, BUG: kernel NULL pointer, scheduling while atomic, sleeping function…
 	'kernel BUG at '
 	'KASAN: |KFENCE: |UBSAN: |KMSAN: '
@@ -46,6 +47,8 @@ selftest() {
 	# each sample must be detected
 	local samples=(
 		'[   12.345678] WARNING: CPU: 1 PID: 234 at fs/ext4/inode.c:1234 ext4_writepages+0x1/0x2'
+		'[    3.920197] WARNING: ../linux-base-work/drivers/misc/lkdtm/bugs.c:164 at lkdtm_WARNING+0xf/0x20, CPU#0: init/1'
+		'WARNING: fs/ext4/page-io.c:200 at ext4_release_io_end+0x1/0x2, CPU#1: kworker/u8:2/45'
 		'[    3.100000] WARNING: possible circular locking dependency detected'
 		'[    3.100000] WARNING: suspicious RCU usage'
 		'[    9.000000] BUG: KASAN: slab-use-after-free in ext4_end_io_rsv_work+0x10/0x20'
@@ -78,6 +81,8 @@ selftest() {
 [    1.200000] EXT4-fs (pmem0): mounted filesystem 1234 r/w with ordered data mode.
 [    1.300000] wbg: test 40-stable-scsi-debug begin
 [    1.300000] this line mentions a warning and a bug in lower case, and BUGS: none
+[    1.300000] test output: mkfs WARNING: not a kernel line start
+[    1.300000] EXT4-fs warning (device sda): ext4_something: not a WARN splat
 [    1.400000] lkdtm: Performing direct entry EXCEPTION skipped
 [    2.000000] wbg: test 40-stable-scsi-debug end rc=0
 EOS
