@@ -22,6 +22,8 @@ for a in $(cat /proc/cmdline); do
 	case "$a" in wbg.mutation=*) mutation=${a#wbg.mutation=} ;; esac
 done
 fail() { echo "FAIL: $*"; exit 1; }
+# leave pmem0 unmounted for the next test, whatever happens
+trap 'umount $mnt 2>/dev/null' EXIT
 # a numeric (or null) field of the JSON summary line
 field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; }
 

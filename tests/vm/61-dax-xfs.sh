@@ -12,6 +12,8 @@ for a in $(cat /proc/cmdline); do
 	case "$a" in wbg.mutation=*) echo "mutation run: xfs is not affected"; exit 77 ;; esac
 done
 fail() { echo "FAIL: $*"; exit 1; }
+# leave pmem0 unmounted for the next test, whatever happens
+trap 'umount $mnt 2>/dev/null' EXIT
 field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; }
 mkdir -p $mnt
 /usr/sbin/mkfs.xfs -q -f -m reflink=0 -d su=2m,sw=1 $dev || fail mkfs.xfs
