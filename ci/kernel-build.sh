@@ -31,6 +31,9 @@ t0=$(date +%s)
 mkdir -p "$WBG_CACHE"
 exec 9>"${WBG_BUILD_LOCK:-${TMPDIR:-/tmp}/wbguard-kernel-build.lock}"
 flock -n 9 || { log "waiting for another kernel build to finish"; flock 9; }
+tw=$(date +%s)
+[ $((tw - t0)) -gt 0 ] && log "waited $((tw - t0))s for the build lock"
+t0=$tw
 
 base=$("$here/ci/kernel-source.sh" | tail -n1)
 [ -d "$base/.git" ] || die "kernel-source.sh gave no base repo"
