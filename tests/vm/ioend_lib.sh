@@ -17,17 +17,17 @@ field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; 
 ioend_mkfs() {
 	img=/tmp/ioend-$$.img mnt=/mnt/ioend
 	umount $mnt 2>/dev/null
-	[ -n "${loop:-}" ] && losetup -d $loop 2>/dev/null
+	[ -n "${loop:-}" ] && /usr/sbin/losetup -d $loop 2>/dev/null
 	rm -f $img
 	truncate -s "$1"M $img || fail truncate
-	loop=$(losetup -f --show $img) || fail losetup
+	loop=$(/usr/sbin/losetup -f --show $img) || fail losetup
 	/usr/sbin/mkfs.ext4 -q -F -E nodiscard $loop || fail mkfs
 	mkdir -p $mnt
 	mount -t ext4 ${2:+-o $2} $loop $mnt || fail "mount ${2:-}"
 }
 ioend_cleanup() {
 	umount $mnt 2>/dev/null
-	[ -n "${loop:-}" ] && losetup -d $loop 2>/dev/null
+	[ -n "${loop:-}" ] && /usr/sbin/losetup -d $loop 2>/dev/null
 	rm -f $img
 }
 # summary line for the log
