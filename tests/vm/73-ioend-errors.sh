@@ -11,7 +11,10 @@ ioend_mkfs 256
 umount $mnt
 sz=$((256 * 2048))
 /usr/sbin/dmsetup create wbgflakey --table "0 $sz flakey $loop 0 3 2 1 error_writes" || fail dmsetup
-mount -t ext4 -o errors=continue /dev/mapper/wbgflakey $mnt || fail "mount flakey"
+# no udev in the guest: the kernel's own /dev/dm-N node (devtmpfs)
+dmdev=/dev/dm-$(/usr/sbin/dmsetup info -c --noheadings -o minor wbgflakey | tr -d ' ')
+[ -b $dmdev ] || fail "no $dmdev"
+mount -t ext4 -o errors=continue $dmdev $mnt || fail "mount flakey"
 out=/tmp/ioend-d.json rc=0
 $w ioend --json --dev $mnt -- $wl/ioend_errors -m eio -e -f $mnt/f -s 32M -t 2 -d 8 \
 	> $out 2>/tmp/ioend-d.err || rc=$?
