@@ -56,30 +56,49 @@ fi
 if [ -z "${WBG_KCONFIGS:-}" ] && [ ${#patches[@]} -gt 0 ]; then
 	frags+=" $here/kernel-config/series.config"
 fi
-want=$( { echo "$basecommit"; for p in ${patches[@]+"${patches[@]}"} ${extra[@]+"${extra[@]}"}; do
-	sha256sum < "$p"; done; } | sha256sum | cut -c1-16)
+# The work tree's state, one line per item: the base, each applied patch, each extra diff.
+# Moving between states touches as few files as possible (make stays incremental): extra
+# diffs are dropped with reset --hard (only the files they changed), and a series that
+# extends the applied one (series-check, prefix by prefix) only git-ams the new patches.
+state() { echo "base $basecommit"
+	for p in ${patches[@]+"${patches[@]}"}; do echo "patch $(sha256sum < "$p" | cut -c1-16)"; done; }
+want=$(state)
+want_extra=$(for p in ${extra[@]+"${extra[@]}"}; do echo "extra $(sha256sum < "$p" | cut -c1-16)"; done)
 if [ ! -e "$work/.git" ]; then
 	git -C "$base" worktree prune
 	git -C "$base" worktree add -q -f -B work "$work" "$basecommit"
 fi
-have=$(cat "$base/.git/wbg-work-stamp" 2>/dev/null || true)
-if [ "$have" != "$want" ]; then
-	log "work tree: base $(git -C "$base" rev-parse --short "$basecommit") + ${#patches[@]} patch(es)"
+stampf=$base/.git/wbg-work-state
+have=$(grep -v '^extra ' "$stampf" 2>/dev/null || true)
+have_extra=$(grep '^extra ' "$stampf" 2>/dev/null || true)
+am() { # patch files...
+	[ $# -gt 0 ] || return 0
+	git -C "$work" am -q --keep-cr --whitespace=nowarn "$@" ||
+		{ git -C "$work" am --abort >/dev/null 2>&1 || true
+		  die "git am of $series failed on the base $(git -C "$base" rev-parse --short "$basecommit")"; }
+}
+if [ "$have" != "$want" ] || [ "$have_extra" != "$want_extra" ]; then
 	git -C "$work" am --abort >/dev/null 2>&1 || true
-	git -C "$work" checkout -q -f -B work "$basecommit"
-	git -C "$work" clean -q -f -d -x
-	if [ ${#patches[@]} -gt 0 ]; then
-		git -C "$work" am -q --keep-cr --whitespace=nowarn "${patches[@]}" ||
-			{ git -C "$work" am --abort >/dev/null 2>&1 || true
-			  die "git am of $series failed on the base $(git -C "$base" rev-parse --short "$basecommit")"; }
+	# drop the uncommitted extra diffs of the previous state
+	[ -n "$have_extra" ] && git -C "$work" reset -q --hard
+	nhave=$(grep -c '^patch ' <<<"$have" || true)
+	if [ -n "$have" ] && [ "$have" = "$(head -n $((nhave + 1)) <<<"$want")" ] &&
+	   [ "$(git -C "$work" rev-list --count "$basecommit"..HEAD 2>/dev/null)" = "$nhave" ]; then
+		log "work tree: base + $nhave patch(es) applied, git am $(( ${#patches[@]} - nhave )) more"
+		am ${patches[@]+"${patches[@]:$nhave}"}
+	else
+		log "work tree: base $(git -C "$base" rev-parse --short "$basecommit") + ${#patches[@]} patch(es)"
+		git -C "$work" checkout -q -f -B work "$basecommit"
+		git -C "$work" clean -q -f -d -x
+		am ${patches[@]+"${patches[@]}"}
 	fi
 	for p in ${extra[@]+"${extra[@]}"}; do
 		git -C "$work" apply --whitespace=nowarn "$p" || die "git apply $p failed"
 		log "applied $(basename "$p") (test-only)"
 	done
-	echo "$want" > "$base/.git/wbg-work-stamp"
+	{ echo "$want"; [ -z "$want_extra" ] || echo "$want_extra"; } > "$stampf"
 else
-	log "work tree up to date ($(git -C "$work" log --oneline "$basecommit"..HEAD | wc -l) patch(es) on base)"
+	log "work tree up to date ($(git -C "$work" log --oneline "$basecommit"..HEAD | wc -l) patch(es) on base${want_extra:+, with test-only diffs})"
 fi
 
 # --- config: tinyconfig + fragments, checked --------------------------------------------

@@ -8,12 +8,12 @@
 #   make mutations      runs mutation-dax (other subjects add their own prerequisites)
 #
 # The mutated kernel (series + the mutation, applied with git apply: WBG_EXTRA_PATCHES) is
-# built in its own O= directory ($(WBG_CACHE)/kbuild-mut-dax); the guest binaries and the
-# initramfs are the clean build's (CO-RE: the mutation changes no type).
+# built incrementally in the clean kernel's O= directory and copied out; the guest binaries
+# and the initramfs are the clean build's (CO-RE: the mutation changes no type).
 
 DAX_MUT := dax-unwritten-no-convert
 DAX_MUT_OUT := $(VM_BUILD)/mut-$(DAX_MUT)
-DAX_MUT_KBUILD := $(WBG_CACHE)/kbuild-mut-dax
+DAX_MUT_KBUILD := $(KBUILD)
 
 .PHONY: vmtest-dax mutation-dax mutations
 
@@ -25,9 +25,10 @@ mutation-dax: initramfs
 	@mkdir -p $(DAX_MUT_OUT)
 	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(DAX_MUT_KBUILD)' \
 		WBG_EXTRA_PATCHES='$(abspath patches/mutations/$(DAX_MUT).patch)' bash ci/kernel-build.sh
+	@cp $(DAX_MUT_KBUILD)/arch/x86/boot/bzImage $(DAX_MUT_OUT)/bzImage
 	@rc=0; WBG_VM_TESTS=dax-d1 WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
 		WBG_VM_APPEND='wbg.mutation=$(DAX_MUT)' \
-		bash ci/qemu-run.sh $(DAX_MUT_KBUILD)/arch/x86/boot/bzImage $(VM_INITRAMFS) \
+		bash ci/qemu-run.sh $(DAX_MUT_OUT)/bzImage $(VM_INITRAMFS) \
 		$(DAX_MUT_OUT) || rc=$$?; \
 	if grep -q '^60-dax-d1 PASS' $(DAX_MUT_OUT)/guest-results.txt; then \
 		echo "mutation $(DAX_MUT): caught by D1 and by the data check (qemu-run exit $$rc)"; \
