@@ -11,6 +11,6 @@
 mutation-stable: initramfs
 	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(KBUILD)' VM_BUILD='$(VM_BUILD)' \
 		bash ci/mutation.sh stable-no-wait stable-debug \
-		'WARNING: CPU: [0-9]+ PID: [0-9]+ at mm/filemap.c:[0-9]+ generic_perform_write'
+		'WARNING: .*(mm/filemap.c:[0-9]+|generic_perform_write)'
 
 mutations: mutation-stable
