@@ -16,7 +16,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 trap 'umount $mnt 2>/dev/null' EXIT
 field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; }
 mkdir -p $mnt
-/usr/sbin/mkfs.xfs -q -f -m reflink=0 -d su=2m,sw=1 $dev || fail mkfs.xfs
+/usr/sbin/mkfs.xfs -q -f -m reflink=0 -d agcount=2,su=2m,sw=1 -l size=64m,su=32k $dev || fail mkfs.xfs
 mount -t xfs -o dax $dev $mnt || fail "mount -o dax"
 out=/tmp/dax-xfs.json
 rc=0
