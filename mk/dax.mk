@@ -13,7 +13,8 @@
 
 DAX_MUT := dax-unwritten-no-convert
 DAX_MUT_OUT := $(VM_BUILD)/mut-$(DAX_MUT)
-DAX_MUT_KBUILD := $(KBUILD)
+# recursive: mk/vm.mk (which sets KBUILD) is included after this file
+DAX_MUT_KBUILD = $(KBUILD)
 
 .PHONY: vmtest-dax mutation-dax mutations
 
