@@ -12,8 +12,8 @@
 # and the initramfs are the clean build's (CO-RE: the mutation changes no type).
 
 DAX_MUT := dax-unwritten-no-convert
-DAX_MUT_OUT := $(VM_BUILD)/mut-$(DAX_MUT)
-# recursive: mk/vm.mk (which sets KBUILD) is included after this file
+DAX_MUT_OUT = $(VM_BUILD)/mut-$(DAX_MUT)
+# recursive (=): mk/vm.mk, which sets VM_BUILD and KBUILD, is included after this file
 DAX_MUT_KBUILD = $(KBUILD)
 
 .PHONY: vmtest-dax mutation-dax mutations
