@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fentry_probe: load + attach fentry/fexit on vfs_fsync_range, fsync a file, check both ran.
+/* fentry_probe: load + attach fentry/fexit on __x64_sys_fsync, fsync a file, check both ran.
  * Then, for each FUNC given on the command line, report whether an fentry attaches to it.
  * Usage: fentry_probe [-v] [FUNC...]     exit 0 = fentry/fexit work, 1 = they do not */
 #include <errno.h>
@@ -65,13 +65,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fd = mkstemp(path);
-	if (fd < 0 || write(fd, "x", 1) != 1 || fsync(fd) || fdatasync(fd)) {
+	if (fd < 0 || write(fd, "x", 1) != 1 || fsync(fd) || fsync(fd)) {
 		perror("fsync");
 		return 1;
 	}
 	close(fd);
 	unlink(path);
-	printf("fentry vfs_fsync_range: %llu hit(s), fexit: %llu hit(s)\n",
+	printf("fentry __x64_sys_fsync: %llu hit(s), fexit: %llu hit(s)\n",
 	       (unsigned long long)s->bss->hits_entry, (unsigned long long)s->bss->hits_exit);
 	err = !(s->bss->hits_entry >= 2 && s->bss->hits_exit >= 2);
 	fentry_probe_bpf__destroy(s);
