@@ -26,18 +26,19 @@ log() { echo "kernel-build: $*" >&2; }
 die() { echo "kernel-build: error: $*" >&2; exit 1; }
 t0=$(date +%s)
 
+base=$("$here/ci/kernel-source.sh" | tail -n1)
+[ -d "$base/.git" ] || die "kernel-source.sh gave no base repo"
+basecommit=$(git -C "$base" rev-parse wbg-base^{commit})
+ts=$(date +%s)
+
 # One kernel build at a time on this machine (2 cores: two builds only slow each other down,
 # and builds sharing a cache share its work tree).
 mkdir -p "$WBG_CACHE"
 exec 9>"${WBG_BUILD_LOCK:-${TMPDIR:-/tmp}/wbguard-kernel-build.lock}"
 flock -n 9 || { log "waiting for another kernel build to finish"; flock 9; }
 tw=$(date +%s)
-[ $((tw - t0)) -gt 0 ] && log "waited $((tw - t0))s for the build lock"
-t0=$tw
-
-base=$("$here/ci/kernel-source.sh" | tail -n1)
-[ -d "$base/.git" ] || die "kernel-source.sh gave no base repo"
-basecommit=$(git -C "$base" rev-parse wbg-base^{commit})
+[ $((tw - ts)) -gt 0 ] && log "waited $((tw - ts))s for the build lock"
+t0=$((t0 + tw - ts))   # the totals below leave the wait out
 
 # --- work tree: base + series ------------------------------------------------------------
 # One work tree per base repo, a git worktree of it on branch "work". Rebuilt only when the

@@ -73,6 +73,11 @@ if [ -n "${KSRC:-}" ]; then
 	exit 0
 fi
 
+# one fetch/extract at a time per cache
+mkdir -p "$WBG_CACHE"
+exec 8>"$WBG_CACHE/.kernel-source.lock"
+flock 8
+
 if [ -d "$base/.git" ] && git -C "$base" rev-parse -q --verify refs/tags/wbg-base >/dev/null &&
    [ -f "$base/.git/wbg-stamp" ]; then
 	log "base present: $base ($(cat "$base/.git/wbg-stamp"))"
