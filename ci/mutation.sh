@@ -34,6 +34,6 @@ WBG_VM_TESTS=$tests WBG_VM_APPEND="wbg.mutation=$name" WBG_VM_ALLOW_SPLAT=$allow
 if [ "$rc" -eq 0 ]; then
 	echo "mutation $name: CAUGHT (tests '$tests' saw the violation; build ${tb}s)"
 else
-	echo "mutation $name: NOT CAUGHT or harness failure (see $out/console.log)"
+	echo "mutation $name: NOT caught, or the harness failed (see $out/console.log)"
 fi
 exit "$rc"

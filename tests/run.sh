@@ -2,7 +2,8 @@
 # The test runner: unit (no root), host (BPF on the running kernel), vm
 # (the patched kernel in qemu, via make vmtest). Prints one line per test
 # and ends with "N passed, N failed, N skipped".
-# Usage: tests/run.sh [unit|host|vm|all]...   (default: all)
+# Usage: tests/run.sh [unit|host|vm|mut|all]...   (default: all)
+#   mut: make mutations, one result per test-only mutation (must be caught)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -74,6 +75,26 @@ run_vm() {
 	n=$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$line"); skip=$((skip + ${n:-0}))
 }
 
+# Each test-only mutation (patches/mutations/) must be caught by its
+# detector: one result per mutation, from the targets' closing lines.
+run_mut() {
+	local log=$BUILD/logs/mutations.log line name
+	mkdir -p "$BUILD/logs"
+	if ! make -s -n mutations >/dev/null 2>&1; then
+		record mutations SKIP
+		return
+	fi
+	make -k mutations 2>&1 | tee "$log"
+	while read -r line; do
+		name=${line#mutation }; name=${name%%:*}
+		case $line in
+		*"NOT caught"*) record "mutation/$name" FAIL ;;
+		*) record "mutation/$name" PASS ;;
+		esac
+	done < <(grep -aE '^mutation [^ :]+: (CAUGHT|caught|NOT caught)' "$log")
+	grep -qaE '^mutation [^ :]+: ' "$log" || record mutations/harness FAIL
+}
+
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 for s in "${suites[@]}"; do
@@ -81,8 +102,9 @@ for s in "${suites[@]}"; do
 	unit) run_unit ;;
 	host) run_host ;;
 	vm) run_vm ;;
-	all) run_unit; run_host; run_vm ;;
-	*) echo "run.sh: unknown suite '$s' (unit|host|vm|all)" >&2; exit 2 ;;
+	mut) run_mut ;;
+	all) run_unit; run_host; run_vm; run_mut ;;
+	*) echo "run.sh: unknown suite '$s' (unit|host|vm|mut|all)" >&2; exit 2 ;;
 	esac
 done
 [ ${#failed[@]} -eq 0 ] || echo "failed: ${failed[*]}"
