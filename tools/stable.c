@@ -47,8 +47,8 @@ static const char doc[] =
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
-"EXIT STATUS: 0 no violation; 1 violation; 2 usage or setup error;\n"
-"3 events lost, verdict unknown; 4 COMMAND failed.\n"
+"EXIT STATUS: 0 no violation; 1 violation (even if COMMAND failed);\n"
+"2 usage or setup error; 3 events lost, verdict unknown; 4 COMMAND failed.\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard stable -d 10                  # all devices, 10 seconds\n"
@@ -362,8 +362,10 @@ int cmd_stable(int argc, char **argv)
 	ring_buffer__free(rb);
 	stable_bpf__destroy(skel);
 
+	/* A violation is the news even when the command failed with it. */
+	if (r.verdict == WBG_VIOLATION)
+		return WBG_EXIT_VIOLATION;
 	if (child_rc)
 		return child_rc;
-	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
-	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+	return r.verdict == WBG_PASS ? WBG_EXIT_PASS : WBG_EXIT_UNKNOWN;
 }

@@ -49,6 +49,9 @@ if [ "$mutation" = stable-no-wait ]; then
 	[ "$rc" = 1 ] || { echo "FAIL: wbguard stable exit $rc, want 1"; fail=1; }
 	dmesg | grep -q 'returned a stable-writes folio under writeback' ||
 		{ echo "FAIL: no write_begin warning"; fail=1; }
+	# scsi_debug verifies the guard as soon as the command arrives, so a
+	# racing writer only sometimes loses there (2 of 23429 writes in one
+	# run): reported, not required; the two detectors above are.
 	[ "$guard" -gt 0 ] || [ "$glines" -gt 0 ] ||
 		echo "note: no guard error from scsi_debug this run (RAM disk verifies at submit)"
 else
