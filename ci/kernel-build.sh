@@ -49,8 +49,9 @@ if [ "$series" != none ] && [ -s "$series" ]; then
 	pdir=$(dirname "$series")
 	while read -r p _; do
 		case "$p" in ''|'#'*) continue ;; esac
-		[ -f "$pdir/$p" ] || die "patches/series names $p, which does not exist"
-		patches+=("$pdir/$p")
+		case "$p" in /*) ;; *) p=$pdir/$p ;; esac	# absolute, or relative to the series file
+		[ -f "$p" ] || die "$series names $p, which does not exist"
+		patches+=("$p")
 	done < "$series"
 fi
 # Options only the series defines (kernel-config/series.config) join when it is applied.
