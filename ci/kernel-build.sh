@@ -106,38 +106,47 @@ fi
 # --- config: tinyconfig + fragments, checked --------------------------------------------
 mkdir -p "$KBUILD"
 export ARCH=x86_64
-cfgtmp=$KBUILD/.wbg-cfg
-rm -rf "$cfgtmp"; mkdir -p "$cfgtmp"
-make -s -C "$work" O="$cfgtmp" tinyconfig >/dev/null
-# shellcheck disable=SC2086
-(cd "$work" && scripts/kconfig/merge_config.sh -m -O "$cfgtmp" "$cfgtmp/.config" $frags) >"$cfgtmp/merge.log" 2>&1 ||
-	{ cat "$cfgtmp/merge.log" >&2; die "merge_config.sh failed"; }
-make -s -C "$work" O="$cfgtmp" olddefconfig >/dev/null
-missing=()
-for f in $frags; do
-	while IFS= read -r l; do
-		case "$l" in
-		"# CONFIG_"*" is not set")
-			n=${l#\# }; n=${n%% *}
-			grep -q "^$n=" "$cfgtmp/.config" && missing+=("$l (got $(grep "^$n=" "$cfgtmp/.config"))") ;;
-		CONFIG_*=*)
-			grep -qxF "$l" "$cfgtmp/.config" ||
-				missing+=("$l (got $(grep -E "^${l%%=*}=|^# ${l%%=*} is not set" "$cfgtmp/.config" || echo unset))") ;;
-		esac
-	done < "$f"
-done
-if [ ${#missing[@]} -gt 0 ] && [ "${WBG_CONFIG_LENIENT:-0}" = 1 ]; then
-	log "lenient: ${#missing[@]} requested option(s) not in this tree"
-elif [ ${#missing[@]} -gt 0 ]; then
-	log "these requested options did not stick (a dependency is missing or the symbol changed):"
-	printf '  %s\n' "${missing[@]}" >&2
-	die "config check failed (fragments: $frags)"
+# The merged config depends only on the fragments, the tree (its Kconfig files) and the lenient
+# switch: skip tinyconfig + merge + olddefconfig (~45 s) when none changed.
+cfgkey=$( { git -C "$work" rev-parse HEAD; git -C "$work" status --porcelain --untracked-files=no | sha256sum
+	    echo "${WBG_CONFIG_LENIENT:-0} $frags"; for f in $frags; do sha256sum < "$f"; done; } | sha256sum | cut -c1-16)
+if [ -f "$KBUILD/.config" ] && [ "$(cat "$KBUILD/.wbg-cfg-key" 2>/dev/null)" = "$cfgkey" ]; then
+	log "config unchanged"
+else
+	cfgtmp=$KBUILD/.wbg-cfg
+	rm -rf "$cfgtmp"; mkdir -p "$cfgtmp"
+	make -s -C "$work" O="$cfgtmp" tinyconfig >/dev/null
+	# shellcheck disable=SC2086
+	(cd "$work" && scripts/kconfig/merge_config.sh -m -O "$cfgtmp" "$cfgtmp/.config" $frags) >"$cfgtmp/merge.log" 2>&1 ||
+		{ cat "$cfgtmp/merge.log" >&2; die "merge_config.sh failed"; }
+	make -s -C "$work" O="$cfgtmp" olddefconfig >/dev/null
+	missing=()
+	for f in $frags; do
+		while IFS= read -r l; do
+			case "$l" in
+			"# CONFIG_"*" is not set")
+				n=${l#\# }; n=${n%% *}
+				grep -q "^$n=" "$cfgtmp/.config" && missing+=("$l (got $(grep "^$n=" "$cfgtmp/.config"))") ;;
+			CONFIG_*=*)
+				grep -qxF "$l" "$cfgtmp/.config" ||
+					missing+=("$l (got $(grep -E "^${l%%=*}=|^# ${l%%=*} is not set" "$cfgtmp/.config" || echo unset))") ;;
+			esac
+		done < "$f"
+	done
+	if [ ${#missing[@]} -gt 0 ] && [ "${WBG_CONFIG_LENIENT:-0}" = 1 ]; then
+		log "lenient: ${#missing[@]} requested option(s) not in this tree"
+	elif [ ${#missing[@]} -gt 0 ]; then
+		log "these requested options did not stick (a dependency is missing or the symbol changed):"
+		printf '  %s\n' "${missing[@]}" >&2
+		die "config check failed (fragments: $frags)"
+	fi
+	if ! cmp -s "$cfgtmp/.config" "$KBUILD/.config"; then
+		cp "$cfgtmp/.config" "$KBUILD/.config"
+		log "config updated"
+	fi
+	rm -rf "$cfgtmp"
+	echo "$cfgkey" > "$KBUILD/.wbg-cfg-key"
 fi
-if ! cmp -s "$cfgtmp/.config" "$KBUILD/.config"; then
-	cp "$cfgtmp/.config" "$KBUILD/.config"
-	log "config updated"
-fi
-rm -rf "$cfgtmp"
 
 # --- build -------------------------------------------------------------------------------
 export CCACHE_DIR=${CCACHE_DIR:-$WBG_CACHE/ccache}
