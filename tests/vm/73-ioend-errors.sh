@@ -7,6 +7,8 @@
 # reads back. The kernel must not splat (dmesg is scanned at the end).
 . /tests/vm/ioend_lib.sh
 [ -z "$mutation$bench$ioend_mode" ] || exit 77
+# 12 s of writes span two of dm-flakey's 2 s error windows (3 s up, 2 s down):
+# with one window (8 s) a slow guest sometimes had no unwritten io_end in it.
 ioend_mkfs 256
 umount $mnt
 sz=$((256 * 2048))
@@ -16,7 +18,7 @@ dmdev=/dev/dm-$(/usr/sbin/dmsetup info -c --noheadings -o minor wbgflakey | tr -
 [ -b $dmdev ] || fail "no $dmdev"
 mount -t ext4 -o errors=continue $dmdev $mnt || fail "mount flakey"
 out=/tmp/ioend-d.json rc=0
-$w ioend --json --dev $mnt -- $wl/ioend_errors -m eio -e -f $mnt/f -s 32M -t 2 -d 8 \
+$w ioend --json --dev $mnt -- $wl/ioend_errors -m eio -e -f $mnt/f -s 32M -t 2 -d 12 \
 	> $out 2>/tmp/ioend-d.err || rc=$?
 tail -n 3 /tmp/ioend-d.err; grep '^ioend_errors' $out; grep '"conversion_failed"' $out | head -n 3
 ioend_line $out $rc
