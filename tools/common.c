@@ -25,6 +25,19 @@ void wbg_die(const char *cmd, const char *fmt, ...)
 	exit(WBG_EXIT_SETUP);
 }
 
+long wbg_parse_long(const char *cmd, const char *arg, long min, long max,
+		    const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > max)
+		wbg_die(cmd, "invalid %s '%s'", what, arg);
+	return v;
+}
+
 void wbg_preflight(const char *cmd, const char *const *tracepoints)
 {
 	struct btf *btf;

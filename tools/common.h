@@ -27,6 +27,10 @@ static inline uint32_t wbg_kdev(unsigned int major, unsigned int minor)
 static inline unsigned int wbg_kdev_major(uint32_t kdev) { return kdev >> 20; }
 static inline unsigned int wbg_kdev_minor(uint32_t kdev) { return kdev & 0xfffff; }
 
+/* A decimal option value in [min, max], or exit WBG_EXIT_SETUP naming it. */
+long wbg_parse_long(const char *cmd, const char *arg, long min, long max,
+		    const char *what);
+
 /* Print "wbguard <cmd>: <msg>" and exit WBG_EXIT_SETUP. */
 void wbg_die(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));

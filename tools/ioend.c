@@ -77,25 +77,13 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_long(const char *arg, long min, long max, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max)
-		wbg_die("ioend", "invalid %s '%s'", what, arg);
-	return v;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	const char *why;
 
 	switch (key) {
 	case 'd':
-		env.duration_s = parse_long(arg, 1, 86400 * 365, "duration");
+		env.duration_s = wbg_parse_long("ioend", arg, 1, 86400 * 365, "duration");
 		break;
 	case 'D':
 		if (wbg_parse_dev(arg, &env.dev, &why))
@@ -116,13 +104,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			wbg_die("ioend", "invalid mode '%s' (auto, series, fentry)", arg);
 		break;
 	case OPT_LEAK:
-		env.leak_ms = parse_long(arg, 1, 3600 * 1000, "leak bound");
+		env.leak_ms = wbg_parse_long("ioend", arg, 1, 3600 * 1000, "leak bound");
 		break;
 	case 'b':
-		env.ringbuf_kib = parse_long(arg, 4, 1 << 20, "ring buffer size");
+		env.ringbuf_kib = wbg_parse_long("ioend", arg, 4, 1 << 20, "ring buffer size");
 		break;
 	case 'm':
-		env.max_reports = parse_long(arg, 0, 1L << 40, "report limit");
+		env.max_reports = wbg_parse_long("ioend", arg, 0, 1L << 40, "report limit");
 		break;
 	case 'v':
 		env.verbose = true;

@@ -70,25 +70,13 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_long(const char *arg, long min, long max, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max)
-		wbg_die("stable", "invalid %s '%s'", what, arg);
-	return v;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	const char *why;
 
 	switch (key) {
 	case 'd':
-		env.duration_s = parse_long(arg, 1, 86400 * 365, "duration");
+		env.duration_s = wbg_parse_long("stable", arg, 1, 86400 * 365, "duration");
 		break;
 	case 'D':
 		if (wbg_parse_dev(arg, &env.dev, &why))
@@ -96,7 +84,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.dev_arg = arg;
 		break;
 	case 'p':
-		env.pid = parse_long(arg, 1, 1 << 22, "pid");
+		env.pid = wbg_parse_long("stable", arg, 1, 1 << 22, "pid");
 		break;
 	case 'j':
 		env.json = true;
@@ -108,10 +96,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.all_events = true;
 		break;
 	case 'b':
-		env.ringbuf_kib = parse_long(arg, 4, 1 << 20, "ring buffer size");
+		env.ringbuf_kib = wbg_parse_long("stable", arg, 4, 1 << 20, "ring buffer size");
 		break;
 	case 'm':
-		env.max_reports = parse_long(arg, 0, 1L << 40, "report limit");
+		env.max_reports = wbg_parse_long("stable", arg, 0, 1L << 40, "report limit");
 		break;
 	case 'v':
 		env.verbose = true;
