@@ -540,17 +540,7 @@ int cmd_ioend(int argc, char **argv)
 		wbg_die("ioend", "cannot start %s: %s", env.cmd[0], strerror(errno));
 	}
 
-	while (!wbg_exiting) {
-		err = ring_buffer__poll(rb, 100);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "wbguard ioend: ring buffer poll: %s\n", strerror(-err));
-			break;
-		}
-		if (deadline && wbg_now_ns() >= deadline)
-			break;
-		if (env.cmd && wbg_child_poll(&child))
-			break;
-	}
+	wbg_poll_until("ioend", rb, deadline, &child);
 	child_rc = wbg_child_finish(&child, "ioend");
 
 	/* Give io_ends in flight the leak bound to be released. */

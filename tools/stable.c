@@ -324,18 +324,7 @@ int cmd_stable(int argc, char **argv)
 		wbg_die("stable", "cannot start %s: %s", env.cmd[0], strerror(errno));
 	}
 
-	while (!wbg_exiting) {
-		err = ring_buffer__poll(rb, 100);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "wbguard stable: ring buffer poll: %s\n",
-				strerror(-err));
-			break;
-		}
-		if (deadline && wbg_now_ns() >= deadline)
-			break;
-		if (env.cmd && wbg_child_poll(&child))
-			break;
-	}
+	wbg_poll_until("stable", rb, deadline, &child);
 
 	/* Detach first so that the counters and the stream settle together. */
 	stable_bpf__detach(skel);
