@@ -72,7 +72,7 @@ static const struct argp_option opts[] = {
 	{ "mode", OPT_MODE, "MODE", 0, "auto (default), series or fentry", 0 },
 	{ "leak-ms", OPT_LEAK, "MS", 0, "An io_end live this long at the end is a leak (default 5000)", 0 },
 	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default 8192)", 0 },
-	{ "max-reports", 'm', "N", 0, "Print at most N violation lines (default 20; counts stay exact)", 0 },
+	{ "max-reports", 'm', "N", 0, "Print at most N violation lines per invariant (default 20; counts stay exact)", 0 },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 },
 	{},
 };
@@ -260,7 +260,7 @@ static struct ioend_bpf *start(int mode, bool conv_tp, uint32_t rb_bytes,
 
 struct run {
 	struct ioend_state st;
-	long reports;
+	long reports[IOEND_NINV];	/* lines printed, per invariant */
 };
 
 static void print_report(const struct ioend_report *r)
@@ -304,7 +304,7 @@ static int on_event(void *ctx, void *data, size_t len)
 			       strstr(rep[i].what, "conversion failed");
 
 		/* failed conversions are always shown: that is C4's point */
-		if (failure || run->reports++ < env.max_reports)
+		if (failure || run->reports[rep[i].inv]++ < env.max_reports)
 			print_report(&rep[i]);
 	}
 	return 0;

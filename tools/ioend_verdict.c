@@ -95,7 +95,7 @@ static void fill_report(struct ioend_report *r, enum ioend_inv inv,
 	r->what = what;
 	r->dev = ev->dev;
 	r->ino = ev->ino;
-	r->io_end = ev->io_end;
+	r->io_end = e ? e->addr : ev->io_end;	/* sync and folio events carry none */
 	r->pos = ev->pos;
 	r->pid = ev->pid;
 	r->offset = e ? e->offset : ev->offset;
@@ -187,12 +187,18 @@ static int on_sync_exit(struct ioend_state *st, const struct ioend_event *ev,
 	}
 	if (ev->ret < 0 || !st->unconverted)
 		return n;
-	/* C3: a conversion submitted before this fsync began still pending */
+	/*
+	 * C3: a conversion still pending that this fsync depends on: one
+	 * submitted before it began, or one its own writeback submitted
+	 * (ext4_writepages runs in the fsync's task).
+	 */
 	for (k = 0; k < st->cap; k++) {
 		struct ioend_entry *e = &st->tab[k];
 
 		if (!is_unconverted(e) || e->dev != ev->dev || e->ino != ev->ino ||
-		    !e->submitted || e->submit_seq >= s->seq)
+		    !e->submitted)
+			continue;
+		if (e->submit_seq >= s->seq && e->submit_pid != s->pid)
 			continue;
 		st->viol[IOEND_C3]++;
 		if (n < 2)
@@ -377,6 +383,7 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 		if (!x->submitted) {
 			x->submitted = true;
 			x->submit_seq = st->seq;
+			x->submit_pid = e->pid;
 			x->alloc_ts = x->alloc_seen ? x->alloc_ts : e->ts_ns;
 		}
 		break;

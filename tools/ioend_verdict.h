@@ -13,7 +13,10 @@
  *     found out of writeback during the conversion (WB_EARLY), or a
  *     writeback_folio_end inside its range before convert_end.
  * C3: an fsync/fdatasync that returns 0 leaves no conversion pending for
- *     the inode that was submitted before the fsync began.
+ *     the inode that was submitted before the fsync began, or that the
+ *     fsync submitted itself (its own writeback, same task, while in it).
+ *     io_ends other tasks submit while it runs cover data it need not wait
+ *     for.
  * C4: a failed conversion is reported (inode, range, error); a violation
  *     if an fsync of that inode that began after the failure returns 0
  *     and no fsync of it returns the error (fsyncs running concurrently
@@ -57,6 +60,7 @@ struct ioend_entry {
 	uint64_t ino;
 	int64_t offset, size;
 	uint64_t alloc_ts, submit_seq;
+	uint32_t submit_pid;		/* task that submitted it (for C3) */
 	bool submitted, deferred, conv_started, conv_ended, alloc_seen;
 };
 

@@ -222,6 +222,47 @@ static void c3_clean_and_later_submissions(void)
 	CHECK(finish().verdict == WBG_PASS);
 }
 
+/*
+ * The fsync's own writeback: ext4_writepages runs in the fsync task, so
+ * the io_ends that task submits while in the fsync must be converted
+ * before it returns (the 2012 hole: writeback ended early, the worker had
+ * not run yet).
+ */
+static void c3_own_writeback_pending(void)
+{
+	struct ioend_event fe = {
+		.type = IOEND_EV_FOLIO_END, .dev = DEV, .ino = 5, .pos = 0x10,
+	};
+
+	reset();
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	feed(IOEND_EV_ALLOC, 0xd00, 5, 0, 0, 42);
+	feed(IOEND_EV_SUBMIT, 0xd00, 5, IOEND_FL_UNWRITTEN, 0, 42);
+	fe.ts_ns = now += 1000;
+	CHECK(ioend_feed(&st, &fe, rep) == 1 && rep[0].inv == IOEND_C2);
+	feed(IOEND_EV_DEFER, 0xd00, 5, IOEND_FL_UNWRITTEN, 1, 0);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 1);
+	CHECK(rep[0].inv == IOEND_C3 && rep[0].io_end == 0xd00);
+	CHECK(st.viol[IOEND_C3] == 1);
+}
+
+static void c3_own_writeback_converted(void)
+{
+	reset();
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	feed(IOEND_EV_ALLOC, 0xe00, 5, 0, 0, 42);
+	feed(IOEND_EV_SUBMIT, 0xe00, 5, IOEND_FL_UNWRITTEN, 0, 42);
+	feed(IOEND_EV_DEFER, 0xe00, 5, IOEND_FL_UNWRITTEN, 1, 0);
+	feed(IOEND_EV_CONV_START, 0xe00, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_CONV_END, 0xe00, 5, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_RELEASE, 0xe00, 5, 0, 0, 2);
+	/* another task's io_end, submitted meanwhile and still queued */
+	feed(IOEND_EV_ALLOC, 0xf00, 5, 0, 0, 7);
+	feed(IOEND_EV_SUBMIT, 0xf00, 5, IOEND_FL_UNWRITTEN, 0, 7);
+	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 0);
+	CHECK(st.viol[IOEND_C3] == 0);
+}
+
 static void c4_failure_reported_and_surfaced(void)
 {
 	reset();
@@ -363,6 +404,8 @@ int main(void)
 	RUN(c2_folio_end_in_range);
 	RUN(c3_fsync_before_conversion);
 	RUN(c3_clean_and_later_submissions);
+	RUN(c3_own_writeback_pending);
+	RUN(c3_own_writeback_converted);
 	RUN(c4_failure_reported_and_surfaced);
 	RUN(c4_failure_swallowed);
 	RUN(c4_concurrent_fsyncs);

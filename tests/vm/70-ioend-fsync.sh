@@ -5,7 +5,7 @@
 # io_ends deferred to the conversion list. Then again mounted with
 # dioread_lock: the unwritten extents are converted before the I/O, so the
 # deferred-unwritten count drops (the tracer tells the paths apart).
-# With wbg.mutation=ioend-wb-before-convert: C2 fires (exit 1);
+# With wbg.mutation=ioend-wb-before-convert: C2 and C3 fire (exit 1);
 # with wbg.mutation=ioend-leak: C1 leaks are reported (exit 1).
 
 . /tests/vm/ioend_lib.sh
@@ -31,6 +31,8 @@ ioend-wb-before-convert)
 	[ "$rc" = 1 ] || fail "mutation $mutation: exit $rc, want 1"
 	[ "$(field $out C2)" -gt 0 ] || fail "mutation $mutation: C2 did not fire"
 	grep -q '"id":"C2"' $out || fail "no C2 line"
+	[ "$(field $out C3)" -gt 0 ] || fail "mutation $mutation: C3 did not fire"
+	grep -q '"id":"C3"' $out || fail "no C3 line"
 	echo "mutation $mutation caught: C2=$(field $out C2) C3=$(field $out C3)"
 	exit 0 ;;
 ioend-leak)
