@@ -47,7 +47,7 @@ fi
 # It sits at 1 GiB, away from the top of RAM where the firmware keeps its tables.
 pmem_mb=512 pmem_start_mb=1024
 [ "$mem" -ge 2048 ] || { echo "qemu-run: WBG_VM_MEM must be >= 2048"; exit 2; }
-append="console=ttyS0,115200 loglevel=5 printk.devkmsg=on panic=-1"
+append="console=ttyS0,115200 loglevel=5 printk.devkmsg=on panic=-1 log_buf_len=8M"
 append+=" memmap=${pmem_mb}M!${pmem_start_mb}M"
 append+=" scsi_debug.dif=1 scsi_debug.dix=1 scsi_debug.guard=0 scsi_debug.dev_size_mb=256"
 [ -n "${WBG_VM_TESTS:-}" ] && append+=" wbg.tests=$WBG_VM_TESTS"

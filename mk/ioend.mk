@@ -61,9 +61,4 @@ fentry-ioend: initramfs
 		{ echo "fentry mode: 70-ioend-fsync did not pass (see $(IOEND_FENTRY_OUT)/console.log)"; exit 1; }
 
 bench-ioend: initramfs
-	@mkdir -p bench
-	@rc=0; WBG_VM_TESTS=ioend-bench WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' WBG_VM_APPEND='wbg.bench=ioend' \
-		bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/ioend-bench || rc=$$?; \
-	{ echo "# make bench-ioend, $$(date -u +%Y-%m-%dT%H:%MZ), qemu TCG guest, kernel $$(cat $(KBUILD)/include/config/kernel.release)"; \
-	  grep -h '^BENCH ' $(VM_BUILD)/ioend-bench/console.log | tr -d '\r'; } > bench/ioend.txt; \
-	cat bench/ioend.txt; grep -q 'BENCH ioend summary' bench/ioend.txt
+	@WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' bash ci/bench.sh ioend $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/ioend-bench

@@ -4,8 +4,11 @@
 #                         write_begin without the stable wait): DEBUG_STABLE_WRITES must
 #                         count mismatches and warn, wbguard stable must report S1
 #                         (tests/vm/51-stable-debug-check.sh with wbg.mutation=stable-no-wait)
+#   make bench-stable-check  the cost of DEBUG_STABLE_WRITES switched on: a streaming
+#                         writer on a stable-writes loop device, check off and on
+#                         alternating in one boot -> bench/stable-check.txt
 
-.PHONY: mutation-stable
+.PHONY: mutation-stable bench-stable-check
 
 # The mutation provokes the series' own debug warning; that one line is expected.
 mutation-stable: initramfs
@@ -14,3 +17,7 @@ mutation-stable: initramfs
 		'WARNING: .*(mm/filemap.c:[0-9]+|generic_perform_write)'
 
 mutations: mutation-stable
+
+bench-stable-check: initramfs
+	@WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' bash ci/bench.sh stable-check $(VM_KERNEL) \
+		$(VM_INITRAMFS) $(VM_BUILD)/stable-check-bench
