@@ -19,26 +19,13 @@ vmtest-ioend: initramfs
 	@WBG_VM_TESTS=ioend WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' \
 		bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/ioend
 
-# $(1): mutation name. Other variables are escaped ($$): this file is included before
-# mk/vm.mk defines them, so they must expand when the recipe runs. Built incrementally in the clean kernel's O= directory (the
-# mutation touches fs/ext4/page-io.c only; the next clean build recompiles that file),
-# the bzImage copied out before the boot.
+# $(1): mutation name; ci/mutation.sh builds it incrementally in the clean kernel's O=
+# directory (the mutations touch fs/ext4/page-io.c only) and runs 70-ioend-fsync with
+# wbg.mutation=$(1). Variables are escaped ($$): this file is included before mk/vm.mk.
 define ioend_mutation
 mutation-$(1): initramfs
-	@mkdir -p $$(VM_BUILD)/mut-$(1)
-	@WBG_CACHE='$$(WBG_CACHE)' KBUILD='$$(KBUILD)' \
-		WBG_EXTRA_PATCHES='$(abspath patches/mutations/$(1).patch)' bash ci/kernel-build.sh
-	@cp $$(KBUILD)/arch/x86/boot/bzImage $$(VM_BUILD)/mut-$(1)/bzImage
-	@rc=0; WBG_VM_TESTS=ioend-fsync WBG_VM_TIMEOUT='$$(WBG_VM_TIMEOUT)' \
-		WBG_VM_APPEND='wbg.mutation=$(1)' \
-		bash ci/qemu-run.sh $$(VM_BUILD)/mut-$(1)/bzImage $$(VM_INITRAMFS) \
-		$$(VM_BUILD)/mut-$(1) || rc=$$$$?; \
-	grep -h 'mutation $(1)\|wbguard ioend: exit' $$(VM_BUILD)/mut-$(1)/console.log 2>/dev/null | tail -n 2; \
-	if grep -q '^70-ioend-fsync PASS' $$(VM_BUILD)/mut-$(1)/guest-results.txt; then \
-		echo "mutation $(1): caught by wbguard ioend (qemu-run exit $$$$rc)"; \
-	else \
-		echo "mutation $(1): NOT caught (see $$(VM_BUILD)/mut-$(1)/console.log)"; exit 1; \
-	fi
+	@WBG_CACHE='$$(WBG_CACHE)' KBUILD='$$(KBUILD)' VM_BUILD='$$(VM_BUILD)' \
+		bash ci/mutation.sh $(1) ioend-fsync
 endef
 $(foreach m,$(IOEND_MUTS),$(eval $(call ioend_mutation,$(m))))
 
