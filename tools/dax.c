@@ -14,26 +14,17 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "common.h"
+#include "opts.h"
 #include "dax_verdict.h"
 #include "dax.skel.h"
 
 enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_STOCK };
 
 static struct env {
-	long duration_s;
-	uint32_t dev;
-	const char *dev_arg;
-	pid_t pid;
-	bool json;
-	bool verbose;
-	bool all_events;
+	struct wbg_opts o;
 	enum dax_mode mode;
-	long ringbuf_kib;
-	long max_reports;
-	char **cmd;
 } env = {
-	.ringbuf_kib = 4096,
-	.max_reports = 20,
+	.o = { .name = "dax", .ringbuf_kib = 4096, .max_reports = 20 },
 };
 
 static const char doc[] =
@@ -68,37 +59,21 @@ static const char doc[] =
 "    wbguard dax --mode series --dev /dev/pmem0 -- dax_fault -f /mnt/pmem/f\n";
 
 static const struct argp_option opts[] = {
-	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 },
-	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 },
-	{ "pid", 'p', "PID", 0, "Only events from this process (tgid)", 0 },
-	{ "json", 'j', NULL, 0, "JSON Lines on stdout (violations and a final summary)", 0 },
+	WBG_OPT_DURATION,
+	WBG_OPT_DEV,
+	WBG_OPT_PID,
+	WBG_OPT_JSON("violations and a final summary"),
 	{ "mode", 'M', "MODE", 0, "auto (default), series (exit 2 without the series' tracepoints) or stock", 0 },
-	{ "all-events", 'a', NULL, 0, "Also send read faults through the ring buffer (for testing loss accounting)", 0 },
-	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default 4096)", 0 },
-	{ "max-reports", 'm', "N", 0, "Print at most N violation lines (default 20; counts stay exact)", 0 },
-	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 },
+	WBG_OPT_ALL_EVENTS("Also send read faults through the ring buffer (for testing loss accounting)"),
+	WBG_OPT_RINGBUF("4096"),
+	WBG_OPT_MAX_REPORTS(""),
+	WBG_OPT_VERBOSE,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	const char *why;
-
 	switch (key) {
-	case 'd':
-		env.duration_s = wbg_parse_long("dax", arg, 1, 86400 * 365, "duration");
-		break;
-	case 'D':
-		if (wbg_parse_dev(arg, &env.dev, &why))
-			wbg_die("dax", "bad device '%s': %s", arg, why);
-		env.dev_arg = arg;
-		break;
-	case 'p':
-		env.pid = wbg_parse_long("dax", arg, 1, 1 << 22, "pid");
-		break;
-	case 'j':
-		env.json = true;
-		break;
 	case 'M':
 		if (!strcmp(arg, "auto"))
 			env.mode = MODE_AUTO;
@@ -109,24 +84,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else
 			wbg_die("dax", "invalid mode '%s' (auto, series, stock)", arg);
 		break;
-	case 'a':
-		env.all_events = true;
-		break;
-	case 'b':
-		env.ringbuf_kib = wbg_parse_long("dax", arg, 4, 1 << 20, "ring buffer size");
-		break;
-	case 'm':
-		env.max_reports = wbg_parse_long("dax", arg, 0, 1L << 40, "report limit");
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		env.cmd = &state->argv[state->next - 1];
-		state->next = state->argc;
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return wbg_parse_common(&env.o, key, arg, state);
 	}
 	return 0;
 }
@@ -157,7 +116,7 @@ static void print_d1(const struct dax_event *f, const struct dax_event *lk,
 {
 	char fb[8], mb[8];
 
-	if (env.json) {
+	if (env.o.json) {
 		printf("{\"type\":\"D1\",\"dev\":\"%u:%u\",\"ino\":%llu,\"offset\":%lld,"
 		       "\"pmd\":%s,\"iomap_type\":\"%s\",\"iomap_flags\":%u,"
 		       "\"lookup_lblk\":%u,\"lookup_len\":%u,\"pblk\":%llu,"
@@ -191,7 +150,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	if (len < sizeof(*e))
 		return 0;
 	if (dax_feed(&run->st, e) == DAX_CLASS_D1 &&
-	    run->reports++ < env.max_reports)
+	    run->reports++ < env.o.max_reports)
 		print_d1(e, &run->st.last_lookup, run->st.last_reason);
 	return 0;
 }
@@ -231,7 +190,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 	/* conversions: exact in series mode; the stock count otherwise */
 	uint64_t conversions = series ? c[DXC_EXT4_CONVERT] : c[DXC_STOCK_ZERO_CONVERT];
 
-	if (env.json) {
+	if (env.o.json) {
 		printf("{\"type\":\"summary\",\"subject\":\"dax\",\"mode\":\"%s\","
 		       "\"seconds\":%.3f,\"faults_pte\":%llu,\"faults_pmd\":%llu,"
 		       "\"faults_pte_write\":%llu,\"faults_pmd_write\":%llu,"
@@ -357,7 +316,7 @@ int cmd_dax(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
-	if (wbg_ringbuf_bytes(env.ringbuf_kib, &rb_bytes))
+	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("dax", "--ringbuf-kb must be a power of two >= 4");
 
 	/* root, BTF, and the stock fs_dax/ext4 tracepoints (CONFIG_FS_DAX) */
@@ -368,7 +327,7 @@ int cmd_dax(int argc, char **argv)
 			missing ? missing : "?");
 	if (env.mode == MODE_STOCK)
 		series = false;
-	wbg_setup_libbpf_log(env.verbose);
+	wbg_setup_libbpf_log(env.o.verbose);
 
 	run = calloc(1, sizeof(*run));
 	if (!run)
@@ -378,9 +337,9 @@ int cmd_dax(int argc, char **argv)
 	skel = dax_bpf__open();
 	if (!skel)
 		wbg_die("dax", "cannot open BPF object: %s", strerror(errno));
-	skel->rodata->targ_dev = env.dev;
-	skel->rodata->targ_tgid = env.pid;
-	skel->rodata->all_events = env.all_events;
+	skel->rodata->targ_dev = env.o.dev;
+	skel->rodata->targ_tgid = env.o.pid;
+	skel->rodata->all_events = env.o.all_events;
 	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
 	if (!series) {
 		bpf_program__set_autoload(skel->progs.fault_iomap, false);
@@ -405,22 +364,22 @@ int cmd_dax(int argc, char **argv)
 	}
 
 	wbg_setup_signals();
-	if (!env.json)
+	if (!env.o.json)
 		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s%s%s, %s\n",
 			series ? "series" : "stock",
 			series ? "" : " (D1 not checked: the kernel lacks the series' tracepoints)",
-			env.dev_arg ? "device " : "all devices",
-			env.dev_arg ? env.dev_arg : "",
-			env.pid ? " (one process)" : "",
-			env.cmd ? "until the command ends" :
-			env.duration_s ? "for the given duration" : "Ctrl-C to end");
+			env.o.dev_arg ? "device " : "all devices",
+			env.o.dev_arg ? env.o.dev_arg : "",
+			env.o.pid ? " (one process)" : "",
+			env.o.cmd ? "until the command ends" :
+			env.o.duration_s ? "for the given duration" : "Ctrl-C to end");
 	t0 = wbg_now_ns();
-	if (env.duration_s)
-		deadline = t0 + env.duration_s * 1000000000ull;
-	if (env.cmd && wbg_child_start(&child, env.cmd)) {
+	if (env.o.duration_s)
+		deadline = t0 + env.o.duration_s * 1000000000ull;
+	if (env.o.cmd && wbg_child_start(&child, env.o.cmd)) {
 		ring_buffer__free(rb);
 		dax_bpf__destroy(skel);
-		wbg_die("dax", "cannot start %s: %s", env.cmd[0], strerror(errno));
+		wbg_die("dax", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
 	wbg_poll_until("dax", rb, deadline, &child);

@@ -12,25 +12,18 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "common.h"
+#include "opts.h"
 #include "ioend_verdict.h"
 #include "ioend.skel.h"
 
 enum { MODE_AUTO = 0 };
 
 static struct env {
-	long duration_s;
-	uint32_t dev;
-	const char *dev_arg;
-	bool json;
-	bool verbose;
+	struct wbg_opts o;
 	int mode;		/* MODE_AUTO or enum ioend_mode */
-	long ringbuf_kib;
-	long max_reports;
 	long leak_ms;
-	char **cmd;
 } env = {
-	.ringbuf_kib = 8192,
-	.max_reports = 20,
+	.o = { .name = "ioend", .ringbuf_kib = 8192, .max_reports = 20 },
 	.leak_ms = 5000,
 };
 
@@ -41,8 +34,9 @@ static const char doc[] =
 "   one still live at the end and older than --leak-ms is a leak).\n"
 "C2 an io_end carrying UNWRITTEN ends folio writeback only after its\n"
 "   unwritten-to-written conversion finished.\n"
-"C3 fsync/fdatasync returns 0 only when no conversion submitted before it\n"
-"   began is still queued or running for that inode.\n"
+"C3 fsync/fdatasync returns 0 only when no conversion of that inode that\n"
+"   was submitted before it began, or by its own writeback, is still queued\n"
+"   or running.\n"
 "C4 a failed conversion is reported (inode, range, error), and the next\n"
 "   fsync of that inode must return an error.\n"
 "\n"
@@ -66,33 +60,20 @@ static const char doc[] =
 enum { OPT_MODE = 1000, OPT_LEAK };
 
 static const struct argp_option opts[] = {
-	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 },
-	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 },
-	{ "json", 'j', NULL, 0, "JSON Lines on stdout (violations, failed conversions, a final summary)", 0 },
+	WBG_OPT_DURATION,
+	WBG_OPT_DEV,
+	WBG_OPT_JSON("violations, failed conversions, a final summary"),
 	{ "mode", OPT_MODE, "MODE", 0, "auto (default), series or fentry", 0 },
 	{ "leak-ms", OPT_LEAK, "MS", 0, "An io_end live this long at the end is a leak (default 5000)", 0 },
-	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default 8192)", 0 },
-	{ "max-reports", 'm', "N", 0, "Print at most N violation lines per invariant (default 20; counts stay exact)", 0 },
-	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 },
+	WBG_OPT_RINGBUF("8192"),
+	WBG_OPT_MAX_REPORTS(" per invariant"),
+	WBG_OPT_VERBOSE,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	const char *why;
-
 	switch (key) {
-	case 'd':
-		env.duration_s = wbg_parse_long("ioend", arg, 1, 86400 * 365, "duration");
-		break;
-	case 'D':
-		if (wbg_parse_dev(arg, &env.dev, &why))
-			wbg_die("ioend", "bad device '%s': %s", arg, why);
-		env.dev_arg = arg;
-		break;
-	case 'j':
-		env.json = true;
-		break;
 	case OPT_MODE:
 		if (!strcmp(arg, "auto"))
 			env.mode = MODE_AUTO;
@@ -106,21 +87,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_LEAK:
 		env.leak_ms = wbg_parse_long("ioend", arg, 1, 3600 * 1000, "leak bound");
 		break;
-	case 'b':
-		env.ringbuf_kib = wbg_parse_long("ioend", arg, 4, 1 << 20, "ring buffer size");
-		break;
-	case 'm':
-		env.max_reports = wbg_parse_long("ioend", arg, 0, 1L << 40, "report limit");
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		env.cmd = &state->argv[state->next - 1];
-		state->next = state->argc;
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return wbg_parse_common(&env.o, key, arg, state);
 	}
 	return 0;
 }
@@ -237,17 +205,17 @@ static struct ioend_bpf *start(int mode, bool conv_tp, uint32_t rb_bytes,
 		*stage = "open";
 		return NULL;
 	}
-	skel->rodata->targ_dev = env.dev;
+	skel->rodata->targ_dev = env.o.dev;
 	skel->rodata->mode = mode;
 	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
 	set_series(skel, mode == IOEND_MODE_SERIES, conv_tp);
 	/* a refused mode is reported by the caller in one line */
-	if (!env.verbose)
+	if (!env.o.verbose)
 		libbpf_set_print(NULL);
 	*err = ioend_bpf__load(skel);
 	if (!*err)
 		*err = ioend_bpf__attach(skel);
-	wbg_setup_libbpf_log(env.verbose);
+	wbg_setup_libbpf_log(env.o.verbose);
 	if (*err) {
 		*stage = bpf_program__fd(skel->progs.tp_sync_enter) < 0 ? "load" : "attach";
 		ioend_bpf__destroy(skel);
@@ -267,7 +235,7 @@ static void print_report(const struct ioend_report *r)
 {
 	bool failure = r->inv == IOEND_C4 && strstr(r->what, "conversion failed");
 
-	if (env.json) {
+	if (env.o.json) {
 		printf("{\"type\":\"%s\",\"id\":\"%s\",\"what\":",
 		       failure ? "conversion_failed" : "violation",
 		       ioend_inv_name[r->inv]);
@@ -304,7 +272,7 @@ static int on_event(void *ctx, void *data, size_t len)
 			       strstr(rep[i].what, "conversion failed");
 
 		/* failed conversions are always shown: that is C4's point */
-		if (failure || run->reports[rep[i].inv]++ < env.max_reports)
+		if (failure || run->reports[rep[i].inv]++ < env.o.max_reports)
 			print_report(&rep[i]);
 	}
 	return 0;
@@ -314,9 +282,9 @@ static void on_leak(const struct ioend_entry *e, void *arg)
 {
 	long *n = arg;
 
-	if ((*n)++ >= env.max_reports)
+	if ((*n)++ >= env.o.max_reports)
 		return;
-	if (env.json)
+	if (env.o.json)
 		printf("{\"type\":\"violation\",\"id\":\"C1\",\"what\":\"io_end never released\","
 		       "\"dev\":\"%u:%u\",\"ino\":%llu,\"io_end\":\"0x%llx\",\"offset\":%lld,"
 		       "\"size\":%lld,\"flags\":%u}\n",
@@ -375,7 +343,7 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 	unsigned long long p50 = wbg_hist_percentile(&st->conv_lat, 50) / 1000;
 	unsigned long long p99 = wbg_hist_percentile(&st->conv_lat, 99) / 1000;
 
-	if (env.json) {
+	if (env.o.json) {
 		printf("{\"type\":\"summary\",\"subject\":\"ioend\",\"mode\":\"%s\","
 		       "\"seconds\":%.3f,\"io_end_alloc\":%llu,\"bios_submitted\":%llu,"
 		       "\"deferred\":%llu,\"deferred_queued\":%llu,\"deferred_unwritten\":%llu,"
@@ -465,11 +433,11 @@ int cmd_ioend(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
-	if (wbg_ringbuf_bytes(env.ringbuf_kib, &rb_bytes))
+	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("ioend", "--ringbuf-kb must be a power of two >= 4");
 
 	wbg_preflight("ioend", sync_tps);
-	wbg_setup_libbpf_log(env.verbose);
+	wbg_setup_libbpf_log(env.o.verbose);
 
 	k.vmlinux = btf__load_vmlinux_btf();
 	if (!k.vmlinux)
@@ -528,16 +496,16 @@ int cmd_ioend(int argc, char **argv)
 		" (no ext4_convert_unwritten_extents tracepoint: direct I/O conversions not seen)" :
 		mode == IOEND_MODE_FENTRY ?
 		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
-		env.dev_arg ? "device " : "all devices", env.dev_arg ? env.dev_arg : "",
-		env.cmd ? "until the command ends" :
-		env.duration_s ? "for the given duration" : "Ctrl-C to end");
+		env.o.dev_arg ? "device " : "all devices", env.o.dev_arg ? env.o.dev_arg : "",
+		env.o.cmd ? "until the command ends" :
+		env.o.duration_s ? "for the given duration" : "Ctrl-C to end");
 	t0 = wbg_now_ns();
-	if (env.duration_s)
-		deadline = t0 + env.duration_s * 1000000000ull;
-	if (env.cmd && wbg_child_start(&child, env.cmd)) {
+	if (env.o.duration_s)
+		deadline = t0 + env.o.duration_s * 1000000000ull;
+	if (env.o.cmd && wbg_child_start(&child, env.o.cmd)) {
 		ring_buffer__free(rb);
 		ioend_bpf__destroy(skel);
-		wbg_die("ioend", "cannot start %s: %s", env.cmd[0], strerror(errno));
+		wbg_die("ioend", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
 	wbg_poll_until("ioend", rb, deadline, &child);

@@ -12,24 +12,15 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "common.h"
+#include "opts.h"
 #include "stable_verdict.h"
 #include "stable.skel.h"
 
 static struct env {
-	long duration_s;
-	uint32_t dev;
-	const char *dev_arg;
-	pid_t pid;
-	bool json;
-	bool verbose;
-	bool all_events;
+	struct wbg_opts o;
 	bool show_rewrites;
-	long ringbuf_kib;
-	long max_reports;
-	char **cmd;
 } env = {
-	.ringbuf_kib = 4096,
-	.max_reports = 20,
+	.o = { .name = "stable", .ringbuf_kib = 4096, .max_reports = 20 },
 };
 
 static const char doc[] =
@@ -58,58 +49,26 @@ static const char doc[] =
 "    wbguard stable --dev /mnt -- ./stable_repro -f /mnt/f -t 5\n";
 
 static const struct argp_option opts[] = {
-	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 },
-	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 },
-	{ "pid", 'p', "PID", 0, "Only events from this process (tgid)", 0 },
-	{ "json", 'j', NULL, 0, "JSON Lines on stdout (events and a final summary)", 0 },
+	WBG_OPT_DURATION,
+	WBG_OPT_DEV,
+	WBG_OPT_PID,
+	WBG_OPT_JSON("events and a final summary"),
 	{ "rewrites", 'r', NULL, 0, "Also print each S3 rewrite under writeback", 0 },
-	{ "all-events", 'a', NULL, 0, "Send every dirtied folio through the ring buffer (heavy; for testing loss accounting)", 0 },
-	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default 4096)", 0 },
-	{ "max-reports", 'm', "N", 0, "Print at most N violation lines (default 20; counts stay exact)", 0 },
-	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 },
+	WBG_OPT_ALL_EVENTS("Send every dirtied folio through the ring buffer (heavy; for testing loss accounting)"),
+	WBG_OPT_RINGBUF("4096"),
+	WBG_OPT_MAX_REPORTS(""),
+	WBG_OPT_VERBOSE,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	const char *why;
-
 	switch (key) {
-	case 'd':
-		env.duration_s = wbg_parse_long("stable", arg, 1, 86400 * 365, "duration");
-		break;
-	case 'D':
-		if (wbg_parse_dev(arg, &env.dev, &why))
-			wbg_die("stable", "bad device '%s': %s", arg, why);
-		env.dev_arg = arg;
-		break;
-	case 'p':
-		env.pid = wbg_parse_long("stable", arg, 1, 1 << 22, "pid");
-		break;
-	case 'j':
-		env.json = true;
-		break;
 	case 'r':
 		env.show_rewrites = true;
 		break;
-	case 'a':
-		env.all_events = true;
-		break;
-	case 'b':
-		env.ringbuf_kib = wbg_parse_long("stable", arg, 4, 1 << 20, "ring buffer size");
-		break;
-	case 'm':
-		env.max_reports = wbg_parse_long("stable", arg, 0, 1L << 40, "report limit");
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		env.cmd = &state->argv[state->next - 1];
-		state->next = state->argc;
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return wbg_parse_common(&env.o, key, arg, state);
 	}
 	return 0;
 }
@@ -121,7 +80,7 @@ struct run {
 
 static void print_event(const struct stable_event *e, const char *what)
 {
-	if (env.json) {
+	if (env.o.json) {
 		printf("{\"type\":\"%s\",\"dev\":\"%u:%u\",\"ino\":%llu,\"index\":%llu,"
 		       "\"stable\":%s,\"pid\":%u,\"tgid\":%u,\"comm\":",
 		       what, wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev),
@@ -148,7 +107,7 @@ static int on_event(void *ctx, void *data, size_t len)
 		return 0;
 	switch (stable_feed(&run->st, e)) {
 	case STABLE_CLASS_S1:
-		if (run->reports++ < env.max_reports)
+		if (run->reports++ < env.o.max_reports)
 			print_event(e, "S1");
 		break;
 	case STABLE_CLASS_REWRITE:
@@ -185,7 +144,7 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	const struct stable_state *st = &run->st;
 	const uint64_t *c = cnt->c;
 
-	if (env.json) {
+	if (env.o.json) {
 		printf("{\"type\":\"summary\",\"subject\":\"stable\",\"mode\":\"tracepoint\","
 		       "\"seconds\":%.3f,\"dirtied\":%llu,\"dirtied_stable\":%llu,"
 		       "\"S1\":%llu,\"stable_dirtied_under_writeback\":%llu,"
@@ -275,19 +234,19 @@ int cmd_stable(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
-	if (wbg_ringbuf_bytes(env.ringbuf_kib, &rb_bytes))
+	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("stable", "--ringbuf-kb must be a power of two >= 4");
 
 	wbg_preflight("stable", tracepoints);
-	wbg_setup_libbpf_log(env.verbose);
+	wbg_setup_libbpf_log(env.o.verbose);
 	stable_state_init(&run.st);
 
 	skel = stable_bpf__open();
 	if (!skel)
 		wbg_die("stable", "cannot open BPF object: %s", strerror(errno));
-	skel->rodata->targ_dev = env.dev;
-	skel->rodata->targ_tgid = env.pid;
-	skel->rodata->all_events = env.all_events;
+	skel->rodata->targ_dev = env.o.dev;
+	skel->rodata->targ_tgid = env.o.pid;
+	skel->rodata->all_events = env.o.all_events;
 	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
 
 	err = stable_bpf__load(skel);
@@ -308,20 +267,20 @@ int cmd_stable(int argc, char **argv)
 	}
 
 	wbg_setup_signals();
-	if (!env.json)
+	if (!env.o.json)
 		fprintf(stderr, "wbguard stable: tracing %s%s%s, %s\n",
-			env.dev_arg ? "device " : "all devices",
-			env.dev_arg ? env.dev_arg : "",
-			env.pid ? " (one process)" : "",
-			env.cmd ? "until the command ends" :
-			env.duration_s ? "for the given duration" : "Ctrl-C to end");
+			env.o.dev_arg ? "device " : "all devices",
+			env.o.dev_arg ? env.o.dev_arg : "",
+			env.o.pid ? " (one process)" : "",
+			env.o.cmd ? "until the command ends" :
+			env.o.duration_s ? "for the given duration" : "Ctrl-C to end");
 	t0 = wbg_now_ns();
-	if (env.duration_s)
-		deadline = t0 + env.duration_s * 1000000000ull;
-	if (env.cmd && wbg_child_start(&child, env.cmd)) {
+	if (env.o.duration_s)
+		deadline = t0 + env.o.duration_s * 1000000000ull;
+	if (env.o.cmd && wbg_child_start(&child, env.o.cmd)) {
 		ring_buffer__free(rb);
 		stable_bpf__destroy(skel);
-		wbg_die("stable", "cannot start %s: %s", env.cmd[0], strerror(errno));
+		wbg_die("stable", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
 	wbg_poll_until("stable", rb, deadline, &child);

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The options the wbguard checkers share; see opts.h. */
+#include "opts.h"
+#include "common.h"
+
+error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
+			 struct argp_state *state)
+{
+	const char *why;
+
+	switch (key) {
+	case 'd':
+		o->duration_s = wbg_parse_long(o->name, arg, 1, 86400 * 365, "duration");
+		break;
+	case 'D':
+		if (wbg_parse_dev(arg, &o->dev, &why))
+			wbg_die(o->name, "bad device '%s': %s", arg, why);
+		o->dev_arg = arg;
+		break;
+	case 'p':
+		o->pid = wbg_parse_long(o->name, arg, 1, 1 << 22, "pid");
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'a':
+		o->all_events = true;
+		break;
+	case 'b':
+		o->ringbuf_kib = wbg_parse_long(o->name, arg, 4, 1 << 20, "ring buffer size");
+		break;
+	case 'm':
+		o->max_reports = wbg_parse_long(o->name, arg, 0, 1L << 40, "report limit");
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		o->cmd = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The options every wbguard checker shares (stable, ioend, dax): the same
+ * names, letters, ranges and error messages, parsed in one place. Each
+ * checker lists the WBG_OPT_* entries it offers in its own argp table
+ * (help texts that differ take an argument) and hands every key to
+ * wbg_parse_common() before its own ones.
+ */
+#ifndef WBG_OPTS_H
+#define WBG_OPTS_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct wbg_opts {
+	const char *name;	/* subcommand, for messages */
+	long duration_s;	/* 0: until Ctrl-C or COMMAND ends */
+	uint32_t dev;		/* kernel dev_t, 0: all devices */
+	const char *dev_arg;
+	pid_t pid;		/* 0: all processes */
+	bool json;
+	bool verbose;
+	bool all_events;
+	long ringbuf_kib;
+	long max_reports;	/* violation lines printed per kind */
+	char **cmd;		/* COMMAND after --, or NULL */
+};
+
+#define WBG_OPT_DURATION \
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 }
+#define WBG_OPT_DEV \
+	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 }
+#define WBG_OPT_PID \
+	{ "pid", 'p', "PID", 0, "Only events from this process (tgid)", 0 }
+#define WBG_OPT_JSON(what) \
+	{ "json", 'j', NULL, 0, "JSON Lines on stdout (" what ")", 0 }
+#define WBG_OPT_ALL_EVENTS(what) \
+	{ "all-events", 'a', NULL, 0, what, 0 }
+#define WBG_OPT_RINGBUF(dflt) \
+	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default " dflt ")", 0 }
+#define WBG_OPT_MAX_REPORTS(per) \
+	{ "max-reports", 'm', "N", 0, "Print at most N violation lines" per " (default 20; counts stay exact)", 0 }
+#define WBG_OPT_VERBOSE \
+	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 }
+
+/*
+ * Parse one of the shared keys (and COMMAND, the first non-option
+ * argument, which ends option parsing) into @o. Returns ARGP_ERR_UNKNOWN
+ * for any other key; bad values exit WBG_EXIT_SETUP with one line.
+ */
+error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
+			 struct argp_state *state);
+
+#endif
