@@ -176,7 +176,9 @@ static int missing(const struct kbtf *k, const char *const *list, bool funcs,
 	return n;
 }
 
-static void set_series(struct ioend_bpf *skel, bool on, bool conv_tp)
+/* @conv: the conversions of ext4_convert_unwritten_extents can be traced
+ * (its tracepoint in series mode, the function in fentry mode). */
+static void set_series(struct ioend_bpf *skel, bool on, bool conv)
 {
 	bpf_program__set_autoload(skel->progs.tp_alloc, on);
 	bpf_program__set_autoload(skel->progs.tp_submit, on);
@@ -184,18 +186,19 @@ static void set_series(struct ioend_bpf *skel, bool on, bool conv_tp)
 	bpf_program__set_autoload(skel->progs.tp_conv_start, on);
 	bpf_program__set_autoload(skel->progs.tp_conv_end, on);
 	bpf_program__set_autoload(skel->progs.tp_release, on);
-	bpf_program__set_autoload(skel->progs.tp_convert_extents, on && conv_tp);
+	bpf_program__set_autoload(skel->progs.tp_convert_extents, on && conv);
 	bpf_program__set_autoload(skel->progs.fx_alloc, !on);
 	bpf_program__set_autoload(skel->progs.fe_submit, !on);
 	bpf_program__set_autoload(skel->progs.fe_put_defer, !on);
 	bpf_program__set_autoload(skel->progs.fe_conv_start, !on);
 	bpf_program__set_autoload(skel->progs.fx_conv_end, !on);
+	bpf_program__set_autoload(skel->progs.fx_convert_extents, !on && conv);
 	bpf_program__set_autoload(skel->progs.tp_kfree, !on);
 }
 
 /* Open, load and attach in @mode. Returns the skeleton or NULL with
  * *err set (negative errno) and *stage naming the step that failed. */
-static struct ioend_bpf *start(int mode, bool conv_tp, uint32_t rb_bytes,
+static struct ioend_bpf *start(int mode, bool conv, uint32_t rb_bytes,
 			       int *err, const char **stage)
 {
 	struct ioend_bpf *skel = ioend_bpf__open();
@@ -208,7 +211,7 @@ static struct ioend_bpf *start(int mode, bool conv_tp, uint32_t rb_bytes,
 	skel->rodata->targ_dev = env.o.dev;
 	skel->rodata->mode = mode;
 	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
-	set_series(skel, mode == IOEND_MODE_SERIES, conv_tp);
+	set_series(skel, mode == IOEND_MODE_SERIES, conv);
 	/* a refused mode is reported by the caller in one line */
 	if (!env.o.verbose)
 		libbpf_set_print(NULL);
@@ -428,7 +431,7 @@ int cmd_ioend(int argc, char **argv)
 	uint32_t rb_bytes;
 	uint64_t t0, deadline = 0, leak_ns;
 	int err = 0, child_rc = 0, mode;
-	bool conv_tp, series_ok, fentry_ok;
+	bool conv_tp, conv_fn, conv, series_ok, fentry_ok;
 	long leaks_shown = 0;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
@@ -453,6 +456,7 @@ int cmd_ioend(int argc, char **argv)
 		fentry_ok = false;
 	}
 	conv_tp = tp_nargs(&k, "ext4_convert_unwritten_extents") == 6;
+	conv_fn = find(&k, "ext4_convert_unwritten_extents", BTF_KIND_FUNC) >= 0;
 	btf__free(k.ext4);
 	btf__free(k.vmlinux);
 
@@ -469,7 +473,8 @@ int cmd_ioend(int argc, char **argv)
 	if (mode == MODE_AUTO)
 		mode = series_ok ? IOEND_MODE_SERIES : IOEND_MODE_FENTRY;
 
-	skel = start(mode, conv_tp, rb_bytes, &err, &stage);
+	conv = mode == IOEND_MODE_SERIES ? conv_tp : conv_fn;
+	skel = start(mode, conv, rb_bytes, &err, &stage);
 	if (!skel) {
 		if (mode == IOEND_MODE_FENTRY)
 			wbg_die("ioend", "no way to trace io_ends on this kernel: the "
@@ -492,8 +497,7 @@ int cmd_ioend(int argc, char **argv)
 
 	wbg_setup_signals();
 	fprintf(stderr, "wbguard ioend: %s mode%s, tracing %s%s, %s\n", mode_name(mode),
-		mode == IOEND_MODE_SERIES && !conv_tp ?
-		" (no ext4_convert_unwritten_extents tracepoint: direct I/O conversions not seen)" :
+		!conv ? " (no ext4_convert_unwritten_extents to trace: direct I/O conversions not seen)" :
 		mode == IOEND_MODE_FENTRY ?
 		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
 		env.o.dev_arg ? "device " : "all devices", env.o.dev_arg ? env.o.dev_arg : "",

@@ -10,8 +10,6 @@
 
 . /tests/vm/ioend_lib.sh
 [ -z "$bench" ] || exit 77
-# wbg.ioend_mode=fentry on the kernel command line: the unpatched kernel
-MODE=${ioend_mode:-series}
 ioend_mkfs 256
 out=/tmp/ioend-a.json rc=0
 $w ioend --mode $MODE --json --dev $mnt --leak-ms 3000 -- \

@@ -4,10 +4,10 @@
 # workload's watchdog; the direct-I/O conversions are seen through
 # ext4_convert_unwritten_extents; no hung task (dmesg is scanned at the end).
 . /tests/vm/ioend_lib.sh
-[ -z "$mutation$bench$ioend_mode" ] || exit 77
+[ -z "$mutation$bench" ] || exit 77
 ioend_mkfs 1536
 out=/tmp/ioend-b.json rc=0
-$w ioend --json --dev $mnt -- $wl/ioend_aio_trunc -f $mnt/f -s 1G -q 16 -b 64K -r 2 -d 2 -w 90 \
+$w ioend --mode $MODE --json --dev $mnt -- $wl/ioend_aio_trunc -f $mnt/f -s 1G -q 16 -b 64K -r 2 -d 2 -w 90 \
 	> $out 2>/tmp/ioend-b.err || rc=$?
 cat /tmp/ioend-b.err; grep '^ioend_aio_trunc' $out
 ioend_line $out $rc

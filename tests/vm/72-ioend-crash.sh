@@ -5,10 +5,10 @@
 # Conversions that fail after the shutdown are reported (C4 failures) but
 # fsync surfaced them, so C4 stays 0; no io_end leaks.
 . /tests/vm/ioend_lib.sh
-[ -z "$mutation$bench$ioend_mode" ] || exit 77
+[ -z "$mutation$bench" ] || exit 77
 ioend_mkfs 256
 out=/tmp/ioend-c.json rc=0
-$w ioend --json --dev $mnt -- $wl/ioend_crash run -f $mnt/f -l /tmp/ioend-c.log -s 64M -c 256K -t 2 -d 4 -p 50 \
+$w ioend --mode $MODE --json --dev $mnt -- $wl/ioend_crash run -f $mnt/f -l /tmp/ioend-c.log -s 64M -c 256K -t 2 -d 4 -p 50 \
 	> $out 2>/tmp/ioend-c.err || rc=$?
 cat /tmp/ioend-c.err; grep '^ioend_crash' $out; grep '"type":"violation"' $out | head -n 5
 ioend_line $out $rc

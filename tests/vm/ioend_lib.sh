@@ -10,6 +10,8 @@ for a in $(cat /proc/cmdline); do
 	wbg.ioend_mode=*) ioend_mode=${a#wbg.ioend_mode=} ;;
 	esac
 done
+# wbg.ioend_mode=fentry on the kernel command line: the unpatched kernel
+MODE=${ioend_mode:-series}
 fail() { echo "FAIL: $*"; exit 1; }
 # a numeric (or quoted) field of the JSON summary line
 field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; }
