@@ -72,10 +72,20 @@ static struct ioend_entry *lookup(struct ioend_state *st, uint64_t addr,
 	}
 }
 
+/*
+ * Does ending its writeback still wait for a conversion? Not for failed
+ * I/O: ext4 never converts it (stale blocks must stay unwritten), so it
+ * may end writeback unconverted.
+ */
+static bool needs_conversion(const struct ioend_entry *e)
+{
+	return (e->flags_seen & IOEND_FL_UNWRITTEN) &&
+	       !(e->flags_seen & IOEND_FL_FAILED) && !e->conv_ended;
+}
+
 static bool is_unconverted(const struct ioend_entry *e)
 {
-	return e->kind == IOE_LIVE && (e->flags_seen & IOEND_FL_UNWRITTEN) &&
-	       !e->conv_ended;
+	return e->kind == IOE_LIVE && needs_conversion(e);
 }
 
 /* Recompute one entry's contribution to st->unconverted around a change. */
@@ -332,8 +342,10 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 			}
 			return 0;
 		}
-		if ((x->flags_seen & IOEND_FL_UNWRITTEN) && !x->conv_ended &&
-		    x->submitted) {
+		/* the flags at release: FAILED may be new (fentry mode sees
+		 * no put of an io_end whose I/O failed during submission) */
+		TRACK(st, x, x->flags_seen |= e->flag);
+		if (needs_conversion(x) && x->submitted) {
 			st->viol[IOEND_C2]++;
 			fill_report(&rep[n++], IOEND_C2,
 				    "io_end with UNWRITTEN released before its conversion",
@@ -416,7 +428,7 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 		break;
 	case IOEND_EV_WB_EARLY:
 		TRACK(st, x, x->flags_seen |= e->flag);
-		if ((x->flags_seen & IOEND_FL_UNWRITTEN) && !x->conv_ended) {
+		if (needs_conversion(x)) {
 			st->viol[IOEND_C2]++;
 			fill_report(&rep[n++], IOEND_C2,
 				    e->aux ? "folio out of writeback before conversion ended" :

@@ -263,6 +263,30 @@ static void c3_own_writeback_converted(void)
 	CHECK(st.viol[IOEND_C3] == 0);
 }
 
+/* fentry mode on an unpatched kernel: failed I/O is never converted (no
+ * convert events at all), and its release must not read as C2. */
+static void c2_failed_io_released_unconverted(void)
+{
+	reset();
+	feed(IOEND_EV_ALLOC, 0x1100, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x1100, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_DEFER, 0x1100, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, 2, 0);
+	CHECK(feed(IOEND_EV_RELEASE, 0x1100, 5, 0, 0, 0) == 0);
+	/* the same without the failure is C2 */
+	feed(IOEND_EV_ALLOC, 0x1200, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x1200, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	feed(IOEND_EV_DEFER, 0x1200, 5, IOEND_FL_UNWRITTEN, 2, 0);
+	CHECK(feed(IOEND_EV_RELEASE, 0x1200, 5, 0, 0, 0) == 1);
+	CHECK(rep[0].inv == IOEND_C2 && st.viol[IOEND_C2] == 1);
+	/* I/O that failed at submission: the last put is in the submitter,
+	 * only the release (kmem_cache_free, object still readable) shows
+	 * FAILED */
+	feed(IOEND_EV_ALLOC, 0x1300, 5, 0, 0, 1);
+	feed(IOEND_EV_SUBMIT, 0x1300, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	CHECK(feed(IOEND_EV_RELEASE, 0x1300, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, 0, 1) == 0);
+	CHECK(st.viol[IOEND_C2] == 1 && st.unconverted == 0);
+}
+
 static void c4_failure_reported_and_surfaced(void)
 {
 	reset();
@@ -406,6 +430,7 @@ int main(void)
 	RUN(c3_clean_and_later_submissions);
 	RUN(c3_own_writeback_pending);
 	RUN(c3_own_writeback_converted);
+	RUN(c2_failed_io_released_unconverted);
 	RUN(c4_failure_reported_and_surfaced);
 	RUN(c4_failure_swallowed);
 	RUN(c4_concurrent_fsyncs);

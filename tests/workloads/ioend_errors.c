@@ -4,7 +4,7 @@
  * surfaced, never swallowed.
  *
  *   ioend_errors -m enospc -f FILE [-s SIZE] [-t THREADS] [-d SECONDS]
- *   ioend_errors -m eio    -f FILE [-s SIZE] [-t THREADS] [-d SECONDS] [-e]
+ *   ioend_errors -m eio    -f FILE [-s SIZE] [-t THREADS] [-d SECONDS] [-e] [-k]
  *
  * Both modes fallocate FILE and have THREADS threads write every other
  * block of it (each write splits an unwritten extent, so the conversion
@@ -17,17 +17,20 @@
  * page cache and must hold what was written.
  * eio: the caller makes the device fail writes meanwhile (dm-flakey
  * error_writes); with -e at least one write or sync must report an error.
+ * With -k FILE is used as it is, already fallocated by the caller (who
+ * needs its block numbers before the run, to fail only those).
  *
  * Exit: 0 ok, 1 wrong data (or with -e: no error was ever reported),
  * 2 usage, 3 hung (watchdog).
  */
 #include "ioend_wl.h"
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 static const char *file;
 static uint64_t size;
 static long threads = 2, seconds = 5;
-static bool mode_eio, expect_error;
+static bool mode_eio, expect_error, keep;
 
 static int fd;
 static uint64_t nblocks;
@@ -38,11 +41,12 @@ static uint64_t n_write, n_write_err, n_sync, n_sync_err, n_enospc, n_eio, n_oth
 static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"Usage: ioend_errors -m enospc|eio -f FILE [-s SIZE] [-t THREADS] [-d SECONDS] [-e]\n"
+		"Usage: ioend_errors -m enospc|eio -f FILE [-s SIZE] [-t THREADS] [-d SECONDS] [-e] [-k]\n"
 		"Split unwritten extents with scattered writes + fdatasync while the\n"
 		"filesystem is full (enospc) or the device fails writes (eio, set up by\n"
 		"the caller); errors must be surfaced, fdatasync'd data must read back.\n"
 		"Defaults: -t 2 -d 5; SIZE: 64M (eio) or all free space but 8M (enospc).\n"
+		"-k: FILE exists, fallocated by the caller (SIZE: its size).\n"
 		"Exit: 0 ok, 1 wrong data or (-e) no error reported, 2 usage, 3 hung.\n");
 	exit(code);
 }
@@ -178,7 +182,7 @@ int main(int argc, char **argv)
 	long t;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "m:f:s:t:d:eh")) != -1) {
+	while ((opt = getopt(argc, argv, "m:f:s:t:d:ekh")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (!strcmp(optarg, "eio")) mode_eio = true;
@@ -189,15 +193,23 @@ int main(int argc, char **argv)
 		case 't': threads = wl_long(optarg, 1, 64, "threads"); break;
 		case 'd': seconds = wl_long(optarg, 1, 86400, "seconds"); break;
 		case 'e': expect_error = true; break;
+		case 'k': keep = true; break;
 		case 'h': usage(0); break;
 		default: usage(WL_USAGE);
 		}
 	}
 	if (!file || optind != argc)
 		usage(WL_USAGE);
-	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	fd = open(file, keep ? O_RDWR : O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		wl_die(WL_USAGE, "%s: %s", file, strerror(errno));
+	if (keep && !size) {
+		struct stat st;
+
+		if (fstat(fd, &st))
+			wl_die(WL_USAGE, "%s: %s", file, strerror(errno));
+		size = st.st_size;
+	}
 	if (!size) {
 		struct statvfs sv;
 
@@ -210,7 +222,7 @@ int main(int argc, char **argv)
 	if (nblocks < 64)
 		wl_die(WL_USAGE, "SIZE too small");
 	synced = calloc(nblocks, 1);
-	if (fallocate(fd, 0, 0, size) || fsync(fd))
+	if (!keep && (fallocate(fd, 0, 0, size) || fsync(fd)))
 		wl_die(WL_USAGE, "fallocate %llu: %s", (unsigned long long)size,
 		       strerror(errno));
 	if (!mode_eio)
