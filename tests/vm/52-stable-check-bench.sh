@@ -4,7 +4,8 @@
 # switched on. ext4 on a loop device that asks for stable writes
 # (queue/stable_writes=1 before mkfs and mount), a streaming writer (dd of
 # 128 MiB with conv=fsync) run with vm.stable_writes_check=0 and =1,
-# alternating, in one boot. Prints "BENCH stable-check ..." lines.
+# alternating, in one boot, after a warm-up pair that is not counted.
+# Prints "BENCH stable-check ..." lines.
 # The check's own work is two jhash passes per folio (writeback start and
 # end) plus an xarray store and erase; the rounds with 0 pay the static
 # branch only.
@@ -16,7 +17,7 @@ done
 sysctl=/proc/sys/vm/stable_writes_check
 [ -w $sysctl ] || { echo "kernel without CONFIG_DEBUG_STABLE_WRITES"; exit 1; }
 fail() { echo "FAIL: $*"; exit 1; }
-MIB=${STABLE_BENCH_MIB:-128} ROUNDS=${STABLE_BENCH_ROUNDS:-4}
+MIB=${STABLE_BENCH_MIB:-128} ROUNDS=${STABLE_BENCH_ROUNDS:-6}
 
 img=/tmp/stable-bench.img mnt=/mnt/sbench
 truncate -s 256M $img || fail truncate
@@ -42,10 +43,19 @@ run() {
 	echo "$((t1 - t0)) $(($(vmstat stable_writes_checked) - c0)) $(($(vmstat stable_writes_mismatch) - m0))"
 }
 
+# a warm-up pair first (page cache, allocator, loop worker), not counted;
+# then the order alternates each round (off/on, on/off) so that a drift
+# over the run does not land on one side
+run 0 > /dev/null; run 1 > /dev/null
 off_cs=0 on_cs=0 on_checked=0 off_checked=0 mism=0 r=1
 while [ $r -le $ROUNDS ]; do
-	set -- $(run 0); a_cs=$1 a_chk=$2
-	set -- $(run 1); b_cs=$1 b_chk=$2 b_mis=$3
+	if [ $((r % 2)) = 1 ]; then
+		set -- $(run 0); a_cs=$1 a_chk=$2
+		set -- $(run 1); b_cs=$1 b_chk=$2 b_mis=$3
+	else
+		set -- $(run 1); b_cs=$1 b_chk=$2 b_mis=$3
+		set -- $(run 0); a_cs=$1 a_chk=$2
+	fi
 	echo "BENCH stable-check round=$r mib=$MIB off_cs=$a_cs on_cs=$b_cs off_checked=$a_chk on_checked=$b_chk on_mismatch=$b_mis"
 	off_cs=$((off_cs + a_cs)) on_cs=$((on_cs + b_cs))
 	off_checked=$((off_checked + a_chk)) on_checked=$((on_checked + b_chk)) mism=$((mism + b_mis))
