@@ -2,8 +2,11 @@
 # The test runner: unit (no root), host (BPF on the running kernel), vm
 # (the patched kernel in qemu, via make vmtest). Prints one line per test
 # and ends with "N passed, N failed, N skipped".
-# Usage: tests/run.sh [unit|host|vm|mut|all]...   (default: all)
+# Usage: tests/run.sh [unit|host|vm|mut|fentry|all]...   (default: all)
 #   mut: make mutations, one result per test-only mutation (must be caught)
+#   fentry: make fentry-ioend, one result per wbguard ioend run compared
+#           between series mode (series kernel) and fentry mode (bare v7.3);
+#           last in "all": it leaves the kernel build at the bare base
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -95,6 +98,23 @@ run_mut() {
 	grep -qaE '^mutation [^ :]+: ' "$log" || record mutations/harness FAIL
 }
 
+# The conversion-list tests in fentry mode on the unpatched kernel must
+# give the verdicts of series mode on the patched one (ci/ioend-compare.sh).
+run_fentry() {
+	local log=$BUILD/logs/fentry-ioend.log rc=0 id same
+	mkdir -p "$BUILD/logs"
+	if ! make -s -n fentry-ioend >/dev/null 2>&1; then
+		record fentry-ioend SKIP
+		return
+	fi
+	make fentry-ioend 2>&1 | tee "$log" || rc=$?
+	while read -r id same; do
+		[ "$same" = yes ] && record "fentry/$id" PASS || record "fentry/$id" FAIL
+	done < <(sed -nE 's/^([0-9]+-ioend-[a-z-]+#[0-9]+) +\|.*\| *(yes|NO)$/\1 \2/p' "$log")
+	# a failed boot or a missing run fails even when every row matched
+	[ "$rc" = 0 ] && record fentry/boots PASS || record fentry/boots FAIL
+}
+
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 for s in "${suites[@]}"; do
@@ -103,8 +123,9 @@ for s in "${suites[@]}"; do
 	host) run_host ;;
 	vm) run_vm ;;
 	mut) run_mut ;;
-	all) run_unit; run_host; run_vm; run_mut ;;
-	*) echo "run.sh: unknown suite '$s' (unit|host|vm|mut|all)" >&2; exit 2 ;;
+	fentry) run_fentry ;;
+	all) run_unit; run_host; run_vm; run_mut; run_fentry ;;
+	*) echo "run.sh: unknown suite '$s' (unit|host|vm|mut|fentry|all)" >&2; exit 2 ;;
 	esac
 done
 [ ${#failed[@]} -eq 0 ] || echo "failed: ${failed[*]}"
