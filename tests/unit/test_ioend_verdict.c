@@ -49,6 +49,22 @@ static void clean_life(uint64_t a, uint64_t ino)
 	feed(IOEND_EV_RELEASE, a, ino, 0, 0, 2);
 }
 
+/* An unwritten io_end allocated and submitted by task @pid. */
+static void submit_by(uint64_t a, uint64_t ino, unsigned int pid)
+{
+	feed(IOEND_EV_ALLOC, a, ino, 0, 0, pid);
+	feed(IOEND_EV_SUBMIT, a, ino, IOEND_FL_UNWRITTEN, 0, pid);
+}
+
+/* The worker's part: deferred, converted, released. */
+static void convert_release(uint64_t a, uint64_t ino)
+{
+	feed(IOEND_EV_DEFER, a, ino, IOEND_FL_UNWRITTEN, 1, 0);
+	feed(IOEND_EV_CONV_START, a, ino, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_CONV_END, a, ino, IOEND_FL_UNWRITTEN, 0, 2);
+	feed(IOEND_EV_RELEASE, a, ino, 0, 0, 2);
+}
+
 static struct ioend_result finish(void)
 {
 	return ioend_finish(&st, &cnt, now, NULL, NULL);
@@ -205,16 +221,11 @@ static void c3_clean_and_later_submissions(void)
 {
 	reset();
 	/* fsync waits: the conversion ends before it returns */
-	feed(IOEND_EV_ALLOC, 0xa00, 5, 0, 0, 1);
-	feed(IOEND_EV_SUBMIT, 0xa00, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	submit_by(0xa00, 5, 1);
 	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
-	feed(IOEND_EV_DEFER, 0xa00, 5, IOEND_FL_UNWRITTEN, 1, 0);
-	feed(IOEND_EV_CONV_START, 0xa00, 5, IOEND_FL_UNWRITTEN, 0, 2);
-	feed(IOEND_EV_CONV_END, 0xa00, 5, IOEND_FL_UNWRITTEN, 0, 2);
-	feed(IOEND_EV_RELEASE, 0xa00, 5, 0, 0, 2);
-	/* submitted after the fsync began: not its business */
-	feed(IOEND_EV_ALLOC, 0xb00, 5, 0, 0, 1);
-	feed(IOEND_EV_SUBMIT, 0xb00, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	convert_release(0xa00, 5);
+	/* submitted after the fsync began by another task: not its business */
+	submit_by(0xb00, 5, 1);
 	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 0);
 	/* a failed fsync is not a C3 violation either */
 	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
@@ -236,8 +247,7 @@ static void c3_own_writeback_pending(void)
 
 	reset();
 	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
-	feed(IOEND_EV_ALLOC, 0xd00, 5, 0, 0, 42);
-	feed(IOEND_EV_SUBMIT, 0xd00, 5, IOEND_FL_UNWRITTEN, 0, 42);
+	submit_by(0xd00, 5, 42);
 	fe.ts_ns = now += 1000;
 	CHECK(ioend_feed(&st, &fe, rep) == 1 && rep[0].inv == IOEND_C2);
 	feed(IOEND_EV_DEFER, 0xd00, 5, IOEND_FL_UNWRITTEN, 1, 0);
@@ -250,15 +260,10 @@ static void c3_own_writeback_converted(void)
 {
 	reset();
 	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
-	feed(IOEND_EV_ALLOC, 0xe00, 5, 0, 0, 42);
-	feed(IOEND_EV_SUBMIT, 0xe00, 5, IOEND_FL_UNWRITTEN, 0, 42);
-	feed(IOEND_EV_DEFER, 0xe00, 5, IOEND_FL_UNWRITTEN, 1, 0);
-	feed(IOEND_EV_CONV_START, 0xe00, 5, IOEND_FL_UNWRITTEN, 0, 2);
-	feed(IOEND_EV_CONV_END, 0xe00, 5, IOEND_FL_UNWRITTEN, 0, 2);
-	feed(IOEND_EV_RELEASE, 0xe00, 5, 0, 0, 2);
+	submit_by(0xe00, 5, 42);
+	convert_release(0xe00, 5);
 	/* another task's io_end, submitted meanwhile and still queued */
-	feed(IOEND_EV_ALLOC, 0xf00, 5, 0, 0, 7);
-	feed(IOEND_EV_SUBMIT, 0xf00, 5, IOEND_FL_UNWRITTEN, 0, 7);
+	submit_by(0xf00, 5, 7);
 	CHECK(feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42) == 0);
 	CHECK(st.viol[IOEND_C3] == 0);
 }
