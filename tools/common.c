@@ -95,26 +95,6 @@ void wbg_setup_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-int wbg_poll_until(const char *cmd, struct ring_buffer *rb,
-		   uint64_t deadline_ns, struct wbg_child *child)
-{
-	int err;
-
-	while (!wbg_exiting) {
-		err = ring_buffer__poll(rb, 100);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "wbguard %s: ring buffer poll: %s\n", cmd,
-				strerror(-err));
-			return -1;
-		}
-		if (deadline_ns && wbg_now_ns() >= deadline_ns)
-			break;
-		if (child->pid && wbg_child_poll(child))
-			break;
-	}
-	return 0;
-}
-
 int wbg_child_start(struct wbg_child *c, char *const argv[])
 {
 	memset(c, 0, sizeof(*c));

@@ -67,15 +67,6 @@ int wbg_child_finish(struct wbg_child *c, const char *cmd);
 
 uint64_t wbg_now_ns(void);
 
-struct ring_buffer;
-/*
- * Consume events until Ctrl-C/SIGTERM, @deadline_ns (0: none) or the end
- * of @child (when it was started). Returns 0, or -1 after printing a poll
- * error.
- */
-int wbg_poll_until(const char *cmd, struct ring_buffer *rb,
-		   uint64_t deadline_ns, struct wbg_child *child);
-
 /* Ring buffer size in KiB -> bytes: a power of two, at least one page. */
 int wbg_ringbuf_bytes(long kib, uint32_t *bytes);
 

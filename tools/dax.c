@@ -310,7 +310,7 @@ int cmd_dax(int argc, char **argv)
 	struct run *run;
 	const char *missing = NULL;
 	uint32_t rb_bytes;
-	uint64_t t0, deadline = 0;
+	uint64_t t0;
 	bool series;
 	int err, child_rc = 0;
 
@@ -365,24 +365,17 @@ int cmd_dax(int argc, char **argv)
 
 	wbg_setup_signals();
 	if (!env.o.json)
-		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s%s%s, %s\n",
+		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s\n",
 			series ? "series" : "stock",
 			series ? "" : " (D1 not checked: the kernel lacks the series' tracepoints)",
-			env.o.dev_arg ? "device " : "all devices",
-			env.o.dev_arg ? env.o.dev_arg : "",
-			env.o.pid ? " (one process)" : "",
-			env.o.cmd ? "until the command ends" :
-			env.o.duration_s ? "for the given duration" : "Ctrl-C to end");
+			wbg_scope(&env.o));
 	t0 = wbg_now_ns();
-	if (env.o.duration_s)
-		deadline = t0 + env.o.duration_s * 1000000000ull;
-	if (env.o.cmd && wbg_child_start(&child, env.o.cmd)) {
+	if (wbg_trace(&env.o, rb, &child)) {
 		ring_buffer__free(rb);
 		dax_bpf__destroy(skel);
 		wbg_die("dax", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
-	wbg_poll_until("dax", rb, deadline, &child);
 
 	/* Detach first so that the counters and the stream settle together. */
 	dax_bpf__detach(skel);

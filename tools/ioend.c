@@ -429,7 +429,7 @@ int cmd_ioend(int argc, char **argv)
 	struct kbtf k = {0};
 	const char *stage = "";
 	uint32_t rb_bytes;
-	uint64_t t0, deadline = 0, leak_ns;
+	uint64_t t0, leak_ns;
 	int err = 0, child_rc = 0, mode;
 	bool conv_tp, conv_fn, conv, series_ok, fentry_ok;
 	long leaks_shown = 0;
@@ -496,23 +496,18 @@ int cmd_ioend(int argc, char **argv)
 	}
 
 	wbg_setup_signals();
-	fprintf(stderr, "wbguard ioend: %s mode%s, tracing %s%s, %s\n", mode_name(mode),
+	fprintf(stderr, "wbguard ioend: %s mode%s, tracing %s\n", mode_name(mode),
 		!conv ? " (no ext4_convert_unwritten_extents to trace: direct I/O conversions not seen)" :
 		mode == IOEND_MODE_FENTRY ?
 		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
-		env.o.dev_arg ? "device " : "all devices", env.o.dev_arg ? env.o.dev_arg : "",
-		env.o.cmd ? "until the command ends" :
-		env.o.duration_s ? "for the given duration" : "Ctrl-C to end");
+		wbg_scope(&env.o));
 	t0 = wbg_now_ns();
-	if (env.o.duration_s)
-		deadline = t0 + env.o.duration_s * 1000000000ull;
-	if (env.o.cmd && wbg_child_start(&child, env.o.cmd)) {
+	if (wbg_trace(&env.o, rb, &child)) {
 		ring_buffer__free(rb);
 		ioend_bpf__destroy(skel);
 		wbg_die("ioend", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
-	wbg_poll_until("ioend", rb, deadline, &child);
 	child_rc = wbg_child_finish(&child, "ioend");
 
 	/* Give io_ends in flight the leak bound to be released. */

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The options the wbguard checkers share; see opts.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
 #include "opts.h"
 #include "common.h"
 
@@ -41,6 +45,42 @@ error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const char *wbg_scope(const struct wbg_opts *o)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s%s%s, %s",
+		 o->dev_arg ? "device " : "all devices", o->dev_arg ? o->dev_arg : "",
+		 o->pid ? " (one process)" : "",
+		 o->cmd ? "until the command ends" :
+		 o->duration_s ? "for the given duration" : "Ctrl-C to end");
+	return buf;
+}
+
+int wbg_trace(const struct wbg_opts *o, struct ring_buffer *rb,
+	      struct wbg_child *child)
+{
+	uint64_t deadline = o->duration_s ?
+			    wbg_now_ns() + o->duration_s * 1000000000ull : 0;
+	int err;
+
+	if (o->cmd && wbg_child_start(child, o->cmd))
+		return -1;
+	while (!wbg_exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "wbguard %s: ring buffer poll: %s\n", o->name,
+				strerror(-err));
+			break;
+		}
+		if (deadline && wbg_now_ns() >= deadline)
+			break;
+		if (child->pid && wbg_child_poll(child))
+			break;
 	}
 	return 0;
 }

@@ -53,4 +53,19 @@ struct wbg_opts {
 error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
 			 struct argp_state *state);
 
+/* What a run traces and until when, for its start line: "device /mnt
+ * (one process), until the command ends". Returns a static buffer. */
+const char *wbg_scope(const struct wbg_opts *o);
+
+struct ring_buffer;
+struct wbg_child;
+/*
+ * The tracing window: start COMMAND (if any) into @child, then consume
+ * events until Ctrl-C/SIGTERM, --duration or the end of COMMAND. A ring
+ * buffer poll error is printed and ends the window. Returns 0, or -1 with
+ * errno set when COMMAND could not be started (nothing traced).
+ */
+int wbg_trace(const struct wbg_opts *o, struct ring_buffer *rb,
+	      struct wbg_child *child);
+
 #endif

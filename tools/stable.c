@@ -229,7 +229,7 @@ int cmd_stable(int argc, char **argv)
 	struct stable_result r;
 	struct run run = {0};
 	uint32_t rb_bytes;
-	uint64_t t0, deadline = 0;
+	uint64_t t0;
 	int err, child_rc = 0;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
@@ -268,22 +268,14 @@ int cmd_stable(int argc, char **argv)
 
 	wbg_setup_signals();
 	if (!env.o.json)
-		fprintf(stderr, "wbguard stable: tracing %s%s%s, %s\n",
-			env.o.dev_arg ? "device " : "all devices",
-			env.o.dev_arg ? env.o.dev_arg : "",
-			env.o.pid ? " (one process)" : "",
-			env.o.cmd ? "until the command ends" :
-			env.o.duration_s ? "for the given duration" : "Ctrl-C to end");
+		fprintf(stderr, "wbguard stable: tracing %s\n", wbg_scope(&env.o));
 	t0 = wbg_now_ns();
-	if (env.o.duration_s)
-		deadline = t0 + env.o.duration_s * 1000000000ull;
-	if (env.o.cmd && wbg_child_start(&child, env.o.cmd)) {
+	if (wbg_trace(&env.o, rb, &child)) {
 		ring_buffer__free(rb);
 		stable_bpf__destroy(skel);
 		wbg_die("stable", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
-	wbg_poll_until("stable", rb, deadline, &child);
 
 	/* Detach first so that the counters and the stream settle together. */
 	stable_bpf__detach(skel);
