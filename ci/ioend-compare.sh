@@ -30,6 +30,8 @@ runs() {
 		}'
 }
 val() { grep -oE "(^| )$2=[^ ]*" <<<"$1" | head -n 1 | cut -d= -f2; }
+# what is compared: exit status, C1-C4, verdict
+verdict() { echo "exit=$(val "$1" exit) C1-4=$(val "$1" C1)/$(val "$1" C2)/$(val "$1" C3)/$(val "$1" C4) $(val "$1" verdict)"; }
 runs "$out/series/console.log" > "$out/series.runs"
 runs "$out/fentry/console.log" > "$out/fentry.runs"
 
@@ -37,12 +39,11 @@ differ=0
 printf '%-22s | %-40s | %-40s | %s\n' run "series mode (patched v7.3)" "fentry mode (bare v7.3)" same
 while read -r id rest; do
 	f=$(grep "^$id " "$out/fentry.runs" | cut -d' ' -f2- || true)
-	sv() { echo "exit=$(val "$1" exit) C1-4=$(val "$1" C1)/$(val "$1" C2)/$(val "$1" C3)/$(val "$1" C4) $(val "$1" verdict) alloc=$(val "$1" alloc)"; }
-	s_key="$(val "$rest" exit) $(val "$rest" C1) $(val "$rest" C2) $(val "$rest" C3) $(val "$rest" C4) $(val "$rest" verdict)"
-	f_key="$(val "$f" exit) $(val "$f" C1) $(val "$f" C2) $(val "$f" C3) $(val "$f" C4) $(val "$f" verdict)"
+	s_v=$(verdict "$rest") f_v=${f:+$(verdict "$f")}
 	same=yes
-	[ -n "$f" ] && [ "$s_key" = "$f_key" ] || { same=NO; differ=$((differ + 1)); }
-	printf '%-22s | %-40s | %-40s | %s\n' "$id" "$(sv "$rest")" "${f:+$(sv "$f")}" "$same"
+	[ "$s_v" = "$f_v" ] || { same=NO; differ=$((differ + 1)); }
+	printf '%-22s | %-40s | %-40s | %s\n' "$id" "$s_v alloc=$(val "$rest" alloc)" \
+		"${f:+$f_v alloc=$(val "$f" alloc)}" "$same"
 done < "$out/series.runs"
 ns=$(wc -l < "$out/series.runs") nf=$(wc -l < "$out/fentry.runs")
 [ "$nf" = "$ns" ] || { echo "ioend-compare: $ns runs in series mode, $nf in fentry mode"; differ=$((differ + 1)); }

@@ -59,14 +59,21 @@ run_host() {
 	done
 }
 
-run_vm() {
-	local log=$BUILD/logs/vmtest.log line n
+# make_logged NAME MAKE-ARGS...: make into $BUILD/logs/NAME.log (and the
+# terminal); returns make's status, or 77 after recording NAME as skipped
+# when make cannot even plan the target (a tool is missing).
+make_logged() {
+	local name=$1
+	shift
 	mkdir -p "$BUILD/logs"
-	if ! make -s -n vmtest >/dev/null 2>&1; then
-		record vm/harness SKIP
-		return
-	fi
-	make vmtest 2>&1 | tee "$log"
+	make -s -n "$@" >/dev/null 2>&1 || { record "$name" SKIP; return 77; }
+	make "$@" 2>&1 | tee "$BUILD/logs/$name.log"
+}
+
+run_vm() {
+	local log=$BUILD/logs/vm.log line n
+	make_logged vm vmtest
+	[ $? = 77 ] && return
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		record vm/harness FAIL
@@ -82,19 +89,15 @@ run_vm() {
 # detector: one result per mutation, from the targets' closing lines.
 run_mut() {
 	local log=$BUILD/logs/mutations.log line name
-	mkdir -p "$BUILD/logs"
-	if ! make -s -n mutations >/dev/null 2>&1; then
-		record mutations SKIP
-		return
-	fi
-	make -k mutations 2>&1 | tee "$log"
+	make_logged mutations -k mutations
+	[ $? = 77 ] && return
 	while read -r line; do
 		name=${line#mutation }; name=${name%%:*}
 		case $line in
 		*"NOT caught"*) record "mutation/$name" FAIL ;;
 		*) record "mutation/$name" PASS ;;
 		esac
-	done < <(grep -aE '^mutation [^ :]+: (CAUGHT|caught|NOT caught)' "$log")
+	done < <(grep -aE '^mutation [^ :]+: (CAUGHT|NOT caught)' "$log")
 	grep -qaE '^mutation [^ :]+: ' "$log" || record mutations/harness FAIL
 }
 
@@ -102,12 +105,8 @@ run_mut() {
 # give the verdicts of series mode on the patched one (ci/ioend-compare.sh).
 run_fentry() {
 	local log=$BUILD/logs/fentry-ioend.log rc=0 id same
-	mkdir -p "$BUILD/logs"
-	if ! make -s -n fentry-ioend >/dev/null 2>&1; then
-		record fentry-ioend SKIP
-		return
-	fi
-	make fentry-ioend 2>&1 | tee "$log" || rc=$?
+	make_logged fentry-ioend fentry-ioend || rc=$?
+	[ "$rc" = 77 ] && return
 	while read -r id same; do
 		[ "$same" = yes ] && record "fentry/$id" PASS || record "fentry/$id" FAIL
 	done < <(sed -nE 's/^([0-9]+-ioend-[a-z-]+#[0-9]+) +\|.*\| *(yes|NO)$/\1 \2/p' "$log")
