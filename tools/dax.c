@@ -376,7 +376,6 @@ int cmd_dax(int argc, char **argv)
 		wbg_die("dax", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
-
 	/* Detach first so that the counters and the stream settle together. */
 	dax_bpf__detach(skel);
 	ring_buffer__consume(rb);

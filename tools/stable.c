@@ -276,7 +276,6 @@ int cmd_stable(int argc, char **argv)
 		wbg_die("stable", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
 	}
 
-
 	/* Detach first so that the counters and the stream settle together. */
 	stable_bpf__detach(skel);
 	ring_buffer__consume(rb);

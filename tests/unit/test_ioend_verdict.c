@@ -273,21 +273,18 @@ static void c3_own_writeback_converted(void)
 static void c2_failed_io_released_unconverted(void)
 {
 	reset();
-	feed(IOEND_EV_ALLOC, 0x1100, 5, 0, 0, 1);
-	feed(IOEND_EV_SUBMIT, 0x1100, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	submit_by(0x1100, 5, 1);
 	feed(IOEND_EV_DEFER, 0x1100, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, 2, 0);
 	CHECK(feed(IOEND_EV_RELEASE, 0x1100, 5, 0, 0, 0) == 0);
 	/* the same without the failure is C2 */
-	feed(IOEND_EV_ALLOC, 0x1200, 5, 0, 0, 1);
-	feed(IOEND_EV_SUBMIT, 0x1200, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	submit_by(0x1200, 5, 1);
 	feed(IOEND_EV_DEFER, 0x1200, 5, IOEND_FL_UNWRITTEN, 2, 0);
 	CHECK(feed(IOEND_EV_RELEASE, 0x1200, 5, 0, 0, 0) == 1);
 	CHECK(rep[0].inv == IOEND_C2 && st.viol[IOEND_C2] == 1);
 	/* I/O that failed at submission: the last put is in the submitter,
 	 * only the release (kmem_cache_free, object still readable) shows
 	 * FAILED */
-	feed(IOEND_EV_ALLOC, 0x1300, 5, 0, 0, 1);
-	feed(IOEND_EV_SUBMIT, 0x1300, 5, IOEND_FL_UNWRITTEN, 0, 1);
+	submit_by(0x1300, 5, 1);
 	CHECK(feed(IOEND_EV_RELEASE, 0x1300, 5, IOEND_FL_UNWRITTEN | IOEND_FL_FAILED, 0, 1) == 0);
 	CHECK(st.viol[IOEND_C2] == 1 && st.unconverted == 0);
 }
