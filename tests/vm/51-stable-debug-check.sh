@@ -7,6 +7,7 @@
 # applied, make mutations) all three detectors must fire instead: the
 # debug check, wbguard stable's S1 and scsi_debug's guard check.
 . /tests/vm/stable_lib.sh
+SECS=${WBG_STABLE_SECS:-15}
 
 stable_begin
 /bin/wbguard stable --dev /mnt/sd --json -- \

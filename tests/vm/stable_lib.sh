@@ -6,7 +6,6 @@ mutation=
 for a in $(cat /proc/cmdline); do
 	case "$a" in wbg.mutation=*) mutation=${a#wbg.mutation=} ;; esac
 done
-SECS=${WBG_STABLE_SECS:-15}
 
 dev=""
 for b in /sys/block/sd*; do

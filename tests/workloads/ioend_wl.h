@@ -2,6 +2,7 @@
 /*
  * Shared helpers of the conversion-list workloads (ioend_*.c): a
  * self-describing block format, size parsing, a watchdog and exit codes.
+ * stable_partial.c uses its parsing, wl_die() and exit codes too.
  *
  * Every 4 KiB block a workload writes starts with a header naming the
  * file offset and a generation; the rest is filled from those two, so a

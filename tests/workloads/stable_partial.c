@@ -18,14 +18,7 @@
  * At the end every page is read back: the record at its start and
  * zeroes everywhere else.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "ioend_wl.h"
 #include <sys/mman.h>
 
 #define PAGE 4096
@@ -42,21 +35,6 @@ static void usage(FILE *f)
 "  -o OFFSET  where in the page the read goes (default 3072, the last 1k block)\n"
 "  -q         only the summary line\n"
 "Exit: 0 data verified, 1 data mismatch or I/O error, 2 usage.\n");
-}
-
-static long parse_long(const char *s, const char *what, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || *end || end == s || v < lo || v > hi) {
-		fprintf(stderr, "stable_partial: invalid %s '%s' (%ld..%ld)\n",
-			what, s, lo, hi);
-		exit(2);
-	}
-	return v;
 }
 
 /* Anonymous pages full of 0xa5, freed again: stale content for the page cache. */
@@ -88,10 +66,8 @@ static long one_round(const char *file, long round, long pages, long roff,
 	int fd;
 
 	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || ftruncate(fd, (off_t)pages * PAGE)) {
-		fprintf(stderr, "stable_partial: %s: %s\n", file, strerror(errno));
-		exit(2);
-	}
+	if (fd < 0 || ftruncate(fd, (off_t)pages * PAGE))
+		wl_die(WL_USAGE, "stable_partial: %s: %s", file, strerror(errno));
 	for (page = 0; page < pages; page++) {
 		off_t off = (off_t)page * PAGE;
 
@@ -123,19 +99,17 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "f:p:r:o:qh")) != -1) {
 		switch (c) {
 		case 'f': file = optarg; break;
-		case 'p': pages = parse_long(optarg, "page count", 1, 1 << 20); break;
-		case 'r': rounds = parse_long(optarg, "round count", 1, 100000); break;
-		case 'o': roff = parse_long(optarg, "read offset", REC, PAGE - REC); break;
+		case 'p': pages = wl_long(optarg, 1, 1 << 20, "page count"); break;
+		case 'r': rounds = wl_long(optarg, 1, 100000, "round count"); break;
+		case 'o': roff = wl_long(optarg, REC, PAGE - REC, "read offset"); break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: usage(stderr); return WL_USAGE;
 		}
 	}
-	if (optind != argc || !file) {
-		fprintf(stderr, "stable_partial: %s\n",
-			file ? "unexpected argument" : "-f FILE is required");
-		return 2;
-	}
+	if (optind != argc || !file)
+		wl_die(WL_USAGE, "stable_partial: %s",
+		       file ? "unexpected argument" : "-f FILE is required");
 	for (round = 0; round < rounds; round++) {
 		long b;
 
@@ -149,5 +123,5 @@ int main(int argc, char **argv)
 	printf("stable_partial: pages=%ld rounds=%ld read_offset=%ld bad_pages=%ld "
 	       "io_errors=%ld result=%s\n", pages, rounds, roff, bad, io_errors,
 	       bad || io_errors ? "fail" : "ok");
-	return bad || io_errors ? 1 : 0;
+	return bad || io_errors ? WL_BAD_DATA : WL_OK;
 }
