@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Build the test VM's initramfs: busybox-static, the Debian tools the guest tests call (with
-# their shared libraries, found by ldd), our static binaries, tests/vm/*.sh and the /init.
+# Build the test VM's initramfs: stage 1 only (ci/guest-stage1.sh as /init + busybox-static).
+# Everything else, the Debian tools, our binaries and the tests, the guest reads from the host's
+# root over virtio-9p after switch_root (see ci/guest-stage1.sh, ci/guest-init.sh).
 #
-# Usage: ci/initramfs.sh OUT.cpio.gz [--bin FILE]... [--dir SRC:DEST]...
-#   --bin FILE      copy FILE to /bin/<name> in the guest
-#   --dir SRC:DEST  copy directory SRC to DEST in the guest (e.g. build/vm/workloads:/bin/workloads)
+# Usage: ci/initramfs.sh OUT.cpio.gz [--moddir DIR --modules "NAME..."]
+#   --moddir DIR       a kernel's lib/modules/<release> (a stock kernel from ci/stock-kernel.sh)
+#   --modules "N..."   modules stage 1 loads (with their modules.dep dependencies, in order,
+#                      decompressed: busybox insmod reads plain .ko only); built-in ones
+#                      (modules.builtin) are left out
 # Env: WBG_KRELEASE  written to /etc/wbg-kernel-release (the guest test checks uname -r against it)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:?usage: initramfs.sh OUT.cpio.gz [--bin FILE]... [--dir SRC:DEST]...}
+out=${1:?usage: initramfs.sh OUT.cpio.gz [--moddir DIR --modules \"NAME...\"]}
 shift
-bins=() dirs=()
+moddir="" modules=""
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--bin) bins+=("$2"); shift 2 ;;
-	--dir) dirs+=("$2"); shift 2 ;;
+	--moddir) moddir=$2; shift 2 ;;
+	--modules) modules=$2; shift 2 ;;
 	*) echo "initramfs: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -26,65 +29,66 @@ bb=$(command -v busybox || true)
 	{ [ -x /bin/busybox ] && bb=/bin/busybox; }
 [ -x "${bb:-}" ] || die "busybox-static not installed (ci/deps.sh vm)"
 
-# Debian tools the guest tests call by full path (busybox would shadow the short names).
-tools=(/usr/sbin/mke2fs /usr/sbin/mkfs.ext4 /usr/sbin/e2fsck /usr/sbin/fsck.ext4 /usr/sbin/tune2fs
-       /usr/sbin/dumpe2fs /usr/sbin/debugfs /usr/sbin/mkfs.xfs /usr/sbin/xfs_io /usr/sbin/xfs_repair
-       /usr/sbin/bpftool /usr/sbin/dmsetup /usr/sbin/losetup /usr/bin/xfs_io)
-
 stage=$(mktemp -d "${TMPDIR:-/tmp}/wbg-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage"/{bin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,tmp,run,mnt,root,tests/vm}
-ln -s usr/sbin "$stage/sbin"; ln -s usr/lib "$stage/lib"; ln -s usr/lib64 "$stage/lib64"
-
+mkdir -p "$stage"/{bin,etc,proc,sys,dev,newroot,lib/modules}
 cp "$bb" "$stage/bin/busybox"
 for a in $("$bb" --list); do
 	[ -e "$stage/bin/$a" ] || ln -s busybox "$stage/bin/$a"
 done
-
-# map a host path onto the guest's merged-/usr layout
-gpath() { case "$1" in /lib/*|/lib64/*|/sbin/*) echo "/usr$1" ;; /bin/*) echo "/usr$1" ;; *) echo "$1" ;; esac; }
-copy_with_libs() {
-	local f=$1 dst
-	dst=$stage$(gpath "$f")
-	mkdir -p "$(dirname "$dst")"
-	cp -L "$f" "$dst"
-	ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
-		[ -f "$lib" ] || continue
-		d=$stage$(gpath "$lib")
-		[ -e "$d" ] && continue
-		mkdir -p "$(dirname "$d")"
-		cp -L "$lib" "$d"
-	done
-}
-for t in "${tools[@]}"; do
-	[ -x "$t" ] || continue
-	copy_with_libs "$t"
-done
-
-for b in ${bins[@]+"${bins[@]}"}; do
-	[ -f "$b" ] || die "--bin $b: no such file"
-	cp "$b" "$stage/bin/$(basename "$b")"
-	file -L "$b" | grep -q 'dynamically linked' && copy_with_libs "$b"
-done
-for d in ${dirs[@]+"${dirs[@]}"}; do
-	src=${d%%:*} dest=${d#*:}
-	[ -d "$src" ] || continue
-	mkdir -p "$stage$dest"
-	cp -r "$src"/. "$stage$dest"/
-done
-
-cp "$here/ci/guest-init.sh" "$stage/init"
+cp "$here/ci/guest-stage1.sh" "$stage/init"
 chmod 755 "$stage/init"
-for t in "$here"/tests/vm/*.sh; do
-	[ -e "$t" ] && cp "$t" "$stage/tests/vm/"
-done
-# helpers shared by the guest tests (optional)
-[ -f "$here/tests/vm/lib.sh" ] || true
 echo "${WBG_KRELEASE:-}" > "$stage/etc/wbg-kernel-release"
-echo "root:x:0:0:root:/root:/bin/sh" > "$stage/etc/passwd"
-echo "root:x:0:" > "$stage/etc/group"
-touch "$stage/etc/mtab"
-ln -sf /proc/mounts "$stage/etc/mtab"
+: > "$stage/etc/wbg-modules"
+
+# modules.dep: "kernel/a/b.ko.xz: dep1 dep2": the deps are listed so that the last one is
+# loaded first. Visit depth-first, each module after its dependencies.
+if [ -n "$modules" ]; then
+	[ -f "$moddir/modules.dep" ] || die "--modules needs --moddir with a modules.dep ($moddir)"
+	declare -A path_of=() done_=()
+	while IFS= read -r l; do
+		p=${l%%:*}; n=${p##*/}; n=${n%%.ko*}; n=${n//-/_}
+		path_of[$n]=$p
+	done < "$moddir/modules.dep"
+	declare -A builtin=()
+	if [ -f "$moddir/modules.builtin" ]; then
+		while IFS= read -r p; do n=${p##*/}; n=${n%%.ko*}; builtin[${n//-/_}]=1; done < "$moddir/modules.builtin"
+	fi
+	order=()
+	visit() {
+		local n=${1//-/_} p deps d i
+		[ -z "${done_[$n]:-}" ] || return 0
+		done_[$n]=1
+		p=${path_of[$n]:-}
+		if [ -z "$p" ]; then
+			[ -n "${builtin[$n]:-}" ] && return 0
+			# a kernel package without modules.builtin (trixie's split packages): not a module
+			[ -f "$moddir/modules.builtin" ] && die "module $n: not in modules.dep nor modules.builtin"
+			echo "initramfs: $n: not a module of this kernel, assumed built in" >&2
+			return 0
+		fi
+		deps=$(grep -m1 "^$p:" "$moddir/modules.dep" | cut -d: -f2)
+		read -r -a deps <<< "$deps"
+		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
+			d=${deps[$i]##*/}; visit "${d%%.ko*}"
+		done
+		order+=("$p")
+	}
+	for m in $modules; do visit "$m"; done
+	for p in ${order[@]+"${order[@]}"}; do
+		f=$moddir/$p b=${p##*/}; b=${b%%.ko*}.ko
+		case "$p" in
+		*.ko.xz) xz -dc "$f" > "$stage/lib/modules/$b" ;;
+		*.ko.zst) zstd -qdc "$f" > "$stage/lib/modules/$b" ;;
+		*.ko.gz) gzip -dc "$f" > "$stage/lib/modules/$b" ;;
+		*.ko) cp "$f" "$stage/lib/modules/$b" ;;
+		*) die "unknown module file $p" ;;
+		esac
+		echo "$b" >> "$stage/etc/wbg-modules"
+	done
+	echo "initramfs: modules (load order): $(tr '\n' ' ' < "$stage/etc/wbg-modules")" >&2
+fi
+
 if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 600 "$stage/dev/console" c 5 1
 	mknod -m 666 "$stage/dev/null" c 1 3

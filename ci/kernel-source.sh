@@ -86,39 +86,17 @@ if [ -d "$base/.git" ] && git -C "$base" rev-parse -q --verify refs/tags/wbg-bas
 fi
 
 # --- the archive URI and suite, from the machine's own apt sources -----------------------
-codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$codename" ] || die "cannot read VERSION_CODENAME from /etc/os-release"
-uri=""
-if [ -f /etc/apt/sources.list.d/debian.sources ] || ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
-	# deb822: the URIs of the stanza whose Suites include the plain codename
-	uri=$(awk -v c="$codename" '
-		/^[[:space:]]*$/ { if (u != "" && s) { print u; exit } u=""; s=0; next }
-		/^URIs:/ { u=$2 }
-		/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) s=1 }
-		END { if (u != "" && s) print u }' /etc/apt/sources.list.d/*.sources | head -n1)
-fi
-if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-	uri=$(awk -v c="$codename" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { if ($(i+1) == c) { print $i; exit } } }' /etc/apt/sources.list)
-fi
+. "$here/ci/apt-lib.sh"
+codename=$(apt_codename)
+uri=$(apt_uri_for "$codename")
 [ -n "$uri" ] || die "no Debian archive URI for suite '$codename' in the machine's apt sources"
 # linux-source-7.3 is in trixie-backports (bookworm-backports stops at 6.12): try the suites in
 # order, first one that has the package wins.
 suites=${WBG_KSUITES:-trixie-backports $codename-backports}
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -f "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
 
-apt_dir=$WBG_CACHE/apt
-mkdir -p "$apt_dir/parts" "$WBG_CACHE/debs"
 ver=""
 for suite in $suites; do
-	sdir=$apt_dir/$suite
-	mkdir -p "$sdir/lists/partial" "$sdir/cache/archives/partial"
-	echo "deb [signed-by=$keyring] $uri $suite main" > "$sdir/sources.list"
-	aptopts=(-o Dir::Etc::SourceList="$sdir/sources.list" -o Dir::Etc::SourceParts="$apt_dir/parts"
-		 -o Dir::State::Lists="$sdir/lists" -o Dir::Cache="$sdir/cache"
-		 -o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
-	log "apt-get update ($suite, private state in $sdir)"
-	apt-get -q "${aptopts[@]}" update >&2 || { log "apt-get update of $suite failed"; continue; }
+	apt_private "$suite" "$uri" || { log "apt-get update of $suite failed"; continue; }
 	ver=$(apt-cache "${aptopts[@]}" policy "$pkg" | awk '/Candidate:/ { print $2 }')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] && break
 	log "$pkg not in $suite"; ver=""
@@ -134,17 +112,8 @@ if [ -n "$pinned" ] && [ "$pinned" != "$ver" ]; then
 	fi
 fi
 log "$pkg $ver"
-# apt-get download checks the .deb against the Packages hash, which is covered by the signed
-# InRelease: the download is verified end to end.
-(cd "$WBG_CACHE/debs" && apt-get -q "${aptopts[@]}" download "$pkg=$ver" >&2) ||
-	die "apt-get download $pkg=$ver failed"
-deb=$(ls -1 "$WBG_CACHE/debs/${pkg}_${ver//:/%3a}_"*.deb 2>/dev/null | head -n1)
-[ -f "$deb" ] || die "downloaded .deb for $pkg $ver not found in $WBG_CACHE/debs"
-# Independent check: the .deb's sha256 against the signed Packages index apt fetched.
-want=$(apt-cache "${aptopts[@]}" show "$pkg=$ver" | awk '/^SHA256:/ { print $2; exit }')
-got=$(sha256sum "$deb" | cut -d' ' -f1)
-[ -n "$want" ] && [ "$want" = "$got" ] || die "sha256 mismatch for $deb (index $want, file $got)"
-log "verified $deb sha256 $got"
+deb=$(apt_fetch "$pkg" "$ver" "$WBG_CACHE/debs")
+got=$(sha256sum "$deb" | cut -d" " -f1)   # apt_fetch checked it against the index
 
 # --- extract the tarball ------------------------------------------------------------------
 tmp=$WBG_CACHE/extract.$$

@@ -11,6 +11,10 @@
 #        WBG_VM_SMP      vCPUs (default 2)     WBG_VM_APPEND  extra kernel command line
 #        WBG_VM_ALLOW_SPLAT  ERE of kernel log lines a mutation run expects (left out of the scan)
 #        WBG_VM_QUIET=1  do not echo the console, only the results
+#        WBG_VM_BIN      the guest binaries' directory (default <checkout>/build/vm)
+#        WBG_VM_SUITE    the guest test directory, relative to the checkout (default tests/vm)
+#        WBG_VM_MODROOT  a stock kernel's unpacked package: its lib/modules/<release> is what the guest's kmod loads
+# The guest's root is this machine's root, read-only over virtio-9p (ci/guest-stage1.sh).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,18 +54,25 @@ pmem_mb=512 pmem_start_mb=1024
 append="console=ttyS0,115200 loglevel=5 printk.devkmsg=on panic=-1 log_buf_len=8M"
 append+=" memmap=${pmem_mb}M!${pmem_start_mb}M"
 append+=" scsi_debug.dif=1 scsi_debug.dix=1 scsi_debug.guard=0 scsi_debug.dev_size_mb=256"
+vmbin=${WBG_VM_BIN:-${VM_BUILD:-$here/build/vm}}
+[ -d "$vmbin" ] && vmbin=$(cd "$vmbin" && pwd)
+append+=" wbg.top=$here wbg.bin=$vmbin"
+[ -n "${WBG_VM_SUITE:-}" ] && append+=" wbg.suite=$WBG_VM_SUITE"
+[ -n "${WBG_VM_MODROOT:-}" ] && append+=" wbg.modroot=$WBG_VM_MODROOT"
 [ -n "${WBG_VM_TESTS:-}" ] && append+=" wbg.tests=$WBG_VM_TESTS"
 [ -n "${WBG_VM_INJECT:-}" ] && append+=" wbg.inject=$WBG_VM_INJECT"
 [ -n "${WBG_VM_APPEND:-}" ] && append+=" $WBG_VM_APPEND"
+# the host's root, read-only; multidevs=remap keeps inode numbers unique across host mounts
+virtfs=(-virtfs local,path=/,mount_tag=wbgroot,security_model=none,readonly=on,multidevs=remap)
 if [ "${WBG_VM_INTERACTIVE:-0}" = 1 ]; then
 	# make vm-shell: console on this terminal, a shell instead of the tests
 	exec qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m "$mem" -no-reboot \
-		-display none -monitor none -serial stdio -nodefaults \
+		-display none -monitor none -serial stdio -nodefaults "${virtfs[@]}" \
 		-kernel "$kernel" -initrd "$initrd" -append "$append wbg.shell=1"
 fi
 
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m "$mem" -no-reboot
-      -display none -monitor none -serial stdio -nodefaults
+      -display none -monitor none -serial stdio -nodefaults "${virtfs[@]}"
       -kernel "$kernel" -initrd "$initrd" -append "$append")
 echo "qemu-run: ${qemu[*]}"
 echo "qemu-run: console -> $log (timeout ${timeout_s}s)"
@@ -83,6 +94,7 @@ while read -r name res secs rest; do
 	record "$name" "$res" "$secs" "$rest"
 done < "$out/guest-results.txt"
 boot=$(grep -oE '^WBG-BOOT uptime=[0-9.]+s' "$log" | head -n1 | cut -d= -f2)
+s1=$(grep -oE '^WBG-BOOT .* stage1=[0-9.]+s' "$log" | head -n1 | grep -oE 'stage1=[0-9.]+s' | cut -d= -f2)
 
 # completion: the guest prints WBG-DONE after its dmesg dump
 if grep -q '^WBG-DONE' "$log"; then
@@ -115,7 +127,7 @@ fi
 
 echo "---- results (also in $results)"
 sed 's/^WBG-RESULT //' "$results" | awk '{ printf "  %-34s %-4s %6ss", $1, $2, $3; $1 = $2 = $3 = ""; print $0 }'
-echo "guest boot to /init: ${boot:-?}; qemu wall time $((t1 - t0))s"
+echo "guest boot to stage 2: ${boot:-?} (stage 1 done at ${s1:-?}); qemu wall time $((t1 - t0))s"
 summary="$pass passed, $fail failed"
 [ "$skip" -gt 0 ] && summary+=", $skip skipped"
 echo "$summary"

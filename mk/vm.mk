@@ -2,9 +2,13 @@
 #
 #   make kernel-source   pristine base in $(WBG_CACHE) (Debian linux-source-7.3, or KSRC=/path)
 #   make kernel          base + git am patches/series, tinyconfig + kernel-config/*.config, bzImage + vmlinux (BTF)
-#   make initramfs       busybox + Debian tools + wbguard/workloads built against the guest BTF + tests/vm
-#   make vmtest          all of the above, boot qemu (TCG), run tests/vm/*.sh, scan dmesg for splats
-#   make vm-shell        boot the same VM to an interactive shell
+#   make initramfs       stage 1 only: busybox-static + ci/guest-stage1.sh (the guest then runs
+#                        on the host's root, read-only over 9p, with the checkout's build/vm binaries)
+#   make vmtest          kernel + guest binaries + initramfs, boot qemu (TCG), run tests/vm/*.sh,
+#                        scan dmesg for splats
+#   make vm-shell        boot the same VM to an interactive shell (bash)
+#   make stock-boot      Debian's stock kernels (6.1, 6.12, 7.3: ci/stock-kernel.sh) in the same
+#                        guest, tests/stock/*.sh (modules from the package)
 #
 # Variables: KSRC (optional kernel tree, git or plain), KBUILD (O= dir), WBG_CACHE,
 #   WBG_VM_TESTS=substr (only those guest tests), WBG_VM_TIMEOUT=s, WBG_VM_INJECT=fail|warn (test-only)
@@ -32,7 +36,7 @@ VM_HAVE_WBGUARD := $(wildcard tools/wbguard.c)
 VM_HAVE_WORKLOADS := $(wildcard tests/workloads/*.c)
 VM_GOALS := $(if $(VM_HAVE_WBGUARD),wbguard) $(if $(VM_HAVE_WORKLOADS),workloads)
 
-.PHONY: kernel-source kernel vm-deps vm-bins initramfs vmtest vm-shell vm-splat-selftest
+.PHONY: kernel-source kernel vm-deps vm-bins initramfs vmtest vm-shell vm-splat-selftest stock-kernels stock-boot
 
 vm-deps:
 	@bash ci/deps.sh all
@@ -58,17 +62,24 @@ ifneq ($(VM_GOALS),)
 	@$(MAKE) --no-print-directory $(VM_GOALS) BUILD=$(VM_BUILD) VMLINUX_BTF=$(KBUILD)/vmlinux
 endif
 
+# The guest reads the binaries from $(VM_BUILD) over 9p (ci/qemu-run.sh: wbg.bin=).
 initramfs: vm-bins
-	@WBG_KRELEASE=$$(cat $(KBUILD)/include/config/kernel.release) bash ci/initramfs.sh $(VM_INITRAMFS) \
-		--bin $(VM_FENTRY) \
-		$(if $(wildcard $(VM_BUILD)/wbguard),--bin $(VM_BUILD)/wbguard) \
-		--dir $(VM_BUILD)/workloads:/bin/workloads
+	@WBG_KRELEASE=$$(cat $(KBUILD)/include/config/kernel.release) bash ci/initramfs.sh $(VM_INITRAMFS)
 
 vmtest: initramfs
-	@$(VM_RUN_ENV) bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)
+	@$(VM_RUN_ENV) WBG_VM_BIN=$(VM_BUILD) bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)
 
 vm-shell: initramfs
-	@WBG_VM_INTERACTIVE=1 WBG_VM_TIMEOUT=86400 bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/shell
+	@WBG_VM_BIN=$(VM_BUILD) WBG_VM_INTERACTIVE=1 WBG_VM_TIMEOUT=86400 bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/shell
+
+# Debian's stock kernels (no build): fetched into $(WBG_CACHE)/stock, booted with their modules.
+# WBG_STOCK_LINES picks lines (default: 6.1 6.12 7.3).
+WBG_STOCK_LINES ?=
+stock-kernels: vm-deps
+	@WBG_CACHE='$(WBG_CACHE)' bash ci/stock-kernel.sh $(WBG_STOCK_LINES)
+
+stock-boot: vm-deps
+	@WBG_CACHE='$(WBG_CACHE)' $(VM_RUN_ENV) bash ci/stock-boot.sh $(WBG_STOCK_LINES)
 
 vm-splat-selftest:
 	@bash ci/splat-scan.sh --selftest

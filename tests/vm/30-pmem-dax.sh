@@ -6,7 +6,7 @@ dev=/dev/pmem0
 echo "pmem0: $(cat /sys/block/pmem0/size) sectors, dax=$(cat /sys/block/pmem0/queue/dax 2>/dev/null)"
 mnt=/mnt/pmem
 mkdir -p $mnt
-/usr/sbin/mkfs.ext4 -q -F -b 4096 -E nodiscard $dev
+mkfs.ext4 -q -F -b 4096 -E nodiscard $dev
 mount -t ext4 -o dax $dev $mnt
 grep " $mnt " /proc/mounts
 grep " $mnt " /proc/mounts | grep -q 'dax' || { echo "mounted without dax"; exit 1; }
@@ -15,8 +15,8 @@ dd if=/dev/urandom of=/tmp/pattern bs=1M count=8 2>/dev/null
 cp /tmp/pattern $mnt/data
 echo "hello dax" > $mnt/small
 # an mmap write into a fallocated (unwritten) extent, the D1 path, when xfs_io is there
-if [ -x /usr/sbin/xfs_io ]; then
-	/usr/sbin/xfs_io -f -c "falloc 0 1m" -c "mmap -w 0 1m" -c "mwrite -S 0x5a 0 1m" \
+if command -v xfs_io >/dev/null; then
+	xfs_io -f -c "falloc 0 1m" -c "mmap -w 0 1m" -c "mwrite -S 0x5a 0 1m" \
 		-c "msync -s 0 1m" -c "munmap" $mnt/falloc
 fi
 sync
@@ -24,7 +24,7 @@ want=$(sha256sum </tmp/pattern | cut -d' ' -f1)
 got=$(sha256sum <$mnt/data | cut -d' ' -f1)
 [ "$want" = "$got" ] || { echo "read-back mismatch before remount"; exit 1; }
 umount $mnt
-/usr/sbin/e2fsck -fn $dev >/dev/null || { echo "e2fsck found errors"; exit 1; }
+e2fsck -fn $dev >/dev/null || { echo "e2fsck found errors"; exit 1; }
 mount -t ext4 -o dax $dev $mnt
 got=$(sha256sum <$mnt/data | cut -d' ' -f1)
 [ "$want" = "$got" ] || { echo "read-back mismatch after remount"; exit 1; }

@@ -3,8 +3,8 @@
 # (T10-DIF type 1, CRC guard, dif=1 dix=1 guard=0 on the kernel command line), the stable
 # reproducer under `wbguard stable`: S1 = 0, waits > 0, and no guard errors from scsi_debug.
 SECS=${WBG_STABLE_SECS:-15}
-w=/bin/wbguard r=/bin/workloads/stable_repro
-[ -x $w ] && [ -x $r ] || { echo "wbguard or stable_repro not in the initramfs yet"; exit 77; }
+w=$WBG_BIN/wbguard r=$WBG_BIN/workloads/stable_repro
+[ -x $w ] && [ -x $r ] || { echo "wbguard or stable_repro not not built yet"; exit 77; }
 
 dev=""
 for b in /sys/block/sd*; do
@@ -25,13 +25,13 @@ g0=$(dmesg | grep -c 'GUARD check failed')
 
 mnt=/mnt/sd
 mkdir -p $mnt
-/usr/sbin/mkfs.ext4 -q -F -E nodiscard /dev/$dev || exit 1
+mkfs.ext4 -q -F -E nodiscard /dev/$dev || exit 1
 mount -t ext4 /dev/$dev $mnt || exit 1
 $w stable --dev $mnt --json -- $r -f $mnt/repro -t "$SECS" -w 2 -m 2 >/tmp/stable.json
 rc=$?
 sync
 umount $mnt
-/usr/sbin/e2fsck -fn /dev/$dev >/dev/null || { echo "e2fsck found errors"; rc=1; }
+e2fsck -fn /dev/$dev >/dev/null || { echo "e2fsck found errors"; rc=1; }
 sum=$(grep '"type":"summary"' /tmp/stable.json | tail -n 1)
 echo "summary: $sum"
 num() { echo "$sum" | grep -oE "\"$1\":[0-9]+" | cut -d: -f2; }

@@ -20,28 +20,28 @@ for e in $events; do
 done
 [ $fail = 0 ] || exit 1
 
-xio=/usr/sbin/xfs_io
+xio=xfs_io
 cat > /tmp/series-workload.sh <<'WL'
 #!/bin/sh
 set -e
-xio=/usr/sbin/xfs_io
+xio=xfs_io
 # ext4 on a loop device: unwritten extents written through the page cache
 truncate -s 128M /tmp/ext4.img
-/usr/sbin/mkfs.ext4 -q -F /tmp/ext4.img
+mkfs.ext4 -q -F /tmp/ext4.img
 mkdir -p /mnt/l
 mount -o loop /tmp/ext4.img /mnt/l
 $xio -f -c 'falloc 0 4m' -c 'pwrite -b 64k 0 4m' -c fsync /mnt/l/buffered
 $xio -f -d -c 'falloc 0 4m' -c 'pwrite -b 64k 0 1m' /mnt/l/direct
 umount /mnt/l
 # ext4 -o dax on pmem: write faults into unwritten extents, PTE and PMD
-/usr/sbin/mkfs.ext4 -q -F /dev/pmem0
+mkfs.ext4 -q -F /dev/pmem0
 mkdir -p /mnt/p
 mount -o dax /dev/pmem0 /mnt/p
 $xio -f -c 'falloc 0 8m' -c 'mmap -rw 0 8m' -c 'mwrite 0 8m' -c 'mread 0 8m' -c msync /mnt/p/dax
 $xio -f -c 'truncate 8m' -c 'mmap -r 0 8m' -c 'mread 0 8m' /mnt/p/holes
 umount /mnt/p
 WL
-/bin/wbguard tpcount --json $events -- sh /tmp/series-workload.sh > /tmp/tpcount.json
+$WBG_BIN/wbguard tpcount --json $events -- sh /tmp/series-workload.sh > /tmp/tpcount.json
 rc=$?
 cat /tmp/tpcount.json
 [ $rc = 0 ] || { echo "FAIL: tpcount/workload exit $rc"; exit 1; }

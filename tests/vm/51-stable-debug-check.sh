@@ -6,12 +6,12 @@
 # on the kernel command line (patches/mutations/stable-no-wait.patch
 # applied, make mutations) all three detectors must fire instead: the
 # debug check, wbguard stable's S1 and scsi_debug's guard check.
-. /tests/vm/stable_lib.sh
+. $WBG_TOP/tests/vm/stable_lib.sh
 SECS=${WBG_STABLE_SECS:-15}
 
 stable_begin
-/bin/wbguard stable --dev /mnt/sd --json -- \
-	/bin/workloads/stable_repro -f /mnt/sd/repro -t "$SECS" -w 4 -m 1 -y write -q > /tmp/s.json
+$WBG_BIN/wbguard stable --dev /mnt/sd --json -- \
+	$WBG_BIN/workloads/stable_repro -f /mnt/sd/repro -t "$SECS" -w 4 -m 1 -y write -q > /tmp/s.json
 rc=$?
 stable_end
 grep '"type":"summary"' /tmp/s.json

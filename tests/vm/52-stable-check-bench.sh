@@ -25,10 +25,10 @@ BLOCK_SIZES=${STABLE_BENCH_BS:-1M 4k}
 
 img=/tmp/stable-bench.img mnt=/mnt/sbench
 truncate -s 256M $img || fail truncate
-loop=$(/usr/sbin/losetup -f --show $img) || fail losetup
+loop=$(losetup -f --show $img) || fail losetup
 q=/sys/block/${loop#/dev/}/queue/stable_writes
 echo 1 > $q || fail "cannot set $q"
-/usr/sbin/mkfs.ext4 -q -F -E nodiscard $loop || fail mkfs
+mkfs.ext4 -q -F -E nodiscard $loop || fail mkfs
 mkdir -p $mnt
 mount -t ext4 $loop $mnt || fail mount
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
@@ -88,5 +88,5 @@ for b in $BLOCK_SIZES; do
 	bench $b
 done
 umount $mnt
-/usr/sbin/losetup -d $loop
+losetup -d $loop
 rm -f $img

@@ -8,11 +8,11 @@
 # guard error. With wbg.mutation=stable-check-partial (the check hashes
 # every folio, as in v1 of the series) the same run must give mismatches:
 # the reproducer does hit the case.
-. /tests/vm/stable_lib.sh
+. $WBG_TOP/tests/vm/stable_lib.sh
 
 stable_begin "-b 1024"
-/bin/wbguard stable --dev /mnt/sd --json -- \
-	/bin/workloads/stable_partial -f /mnt/sd/partial -p 256 -r 4 > /tmp/p.json
+$WBG_BIN/wbguard stable --dev /mnt/sd --json -- \
+	$WBG_BIN/workloads/stable_partial -f /mnt/sd/partial -p 256 -r 4 > /tmp/p.json
 rc=$?
 stable_end
 grep 'stable_partial:' /tmp/p.json

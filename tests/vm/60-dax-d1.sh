@@ -14,7 +14,7 @@
 # written data missing or stale after the remount. Either way the test
 # passes only if wbguard and the data check agree with the kernel.
 set -u
-w=/bin/wbguard wl=/bin/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/dax
+w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/dax
 [ -x $w ] || { echo "no $w"; exit 77; }
 [ -x $wl ] || { echo "no $wl"; exit 77; }
 [ -b $dev ] || { echo "no $dev"; exit 1; }
@@ -30,7 +30,7 @@ field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; 
 
 mkdir -p $mnt
 # stride/stripe of 2 MiB so that mballoc aligns large extents for PMD faults
-/usr/sbin/mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512,nodiscard $dev || fail mkfs
+mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512,nodiscard $dev || fail mkfs
 mount -t ext4 -o dax $dev $mnt || fail "mount -o dax"
 grep " $mnt " /proc/mounts | grep -q dax || fail "mounted without dax"
 
@@ -52,7 +52,7 @@ echo "wbguard dax: exit $rc D1=$d1 lost=$lost unmatched=$unm conversions=$conv f
 [ "${met:-0}" -gt 0 ] || fail "no write fault met an unwritten extent"
 
 umount $mnt || fail umount
-/usr/sbin/e2fsck -fn $dev > /tmp/dax-fsck.log 2>&1 || { cat /tmp/dax-fsck.log; fail "e2fsck found errors"; }
+e2fsck -fn $dev > /tmp/dax-fsck.log 2>&1 || { cat /tmp/dax-fsck.log; fail "e2fsck found errors"; }
 mount -t ext4 -o dax $dev $mnt || fail remount
 vrc=0
 $wl -f $mnt/f -D --verify-only > /tmp/dax-verify.log 2>&1 || vrc=$?

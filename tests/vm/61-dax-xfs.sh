@@ -4,9 +4,9 @@
 # collector must count xfs's write faults as "other fs", lose nothing, and
 # the data check must pass before and after a remount.
 set -u
-w=/bin/wbguard wl=/bin/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/daxxfs
+w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/daxxfs
 [ -x $w ] && [ -x $wl ] || { echo "no wbguard or dax_fault"; exit 77; }
-[ -x /usr/sbin/mkfs.xfs ] || { echo "no mkfs.xfs"; exit 77; }
+command -v mkfs.xfs >/dev/null || { echo "no mkfs.xfs"; exit 77; }
 [ -b $dev ] || { echo "no $dev"; exit 1; }
 for a in $(cat /proc/cmdline); do
 	case "$a" in wbg.mutation=*) echo "mutation run: xfs is not affected"; exit 77 ;; esac
@@ -16,7 +16,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 trap 'umount $mnt 2>/dev/null' EXIT
 field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; }
 mkdir -p $mnt
-/usr/sbin/mkfs.xfs -q -f -m reflink=0 -d agcount=2,su=2m,sw=1 -l size=64m,su=32k $dev || fail mkfs.xfs
+mkfs.xfs -q -f -m reflink=0 -d agcount=2,su=2m,sw=1 -l size=64m,su=32k $dev || fail mkfs.xfs
 mount -t xfs -o dax $dev $mnt || fail "mount -o dax"
 out=/tmp/dax-xfs.json
 rc=0

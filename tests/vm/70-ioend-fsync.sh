@@ -8,7 +8,7 @@
 # With wbg.mutation=ioend-wb-before-convert: C2 and C3 fire (exit 1);
 # with wbg.mutation=ioend-leak: C1 leaks are reported (exit 1).
 
-. /tests/vm/ioend_lib.sh
+. $WBG_TOP/tests/vm/ioend_lib.sh
 [ -z "$bench" ] || exit 77
 ioend_mkfs 256
 out=/tmp/ioend-a.json rc=0
@@ -18,7 +18,7 @@ cat /tmp/ioend-a.err; grep -v '"type":"summary"' $out | head -n 10
 ioend_line $out $rc
 umount $mnt || fail umount
 frc=0
-/usr/sbin/e2fsck -fn $loop > /tmp/ioend-fsck.log 2>&1 || { frc=$?; tail -n 5 /tmp/ioend-fsck.log; }
+e2fsck -fn $loop > /tmp/ioend-fsck.log 2>&1 || { frc=$?; tail -n 5 /tmp/ioend-fsck.log; }
 mount -t ext4 $loop $mnt || fail remount
 vrc=0
 $wl/ioend_fsync verify -f $mnt/f || vrc=$?

@@ -3,7 +3,7 @@
 # file with a concurrent truncate (the 2012 deadlock) must finish under the
 # workload's watchdog; the direct-I/O conversions are seen through
 # ext4_convert_unwritten_extents; no hung task (dmesg is scanned at the end).
-. /tests/vm/ioend_lib.sh
+. $WBG_TOP/tests/vm/ioend_lib.sh
 [ -z "$mutation$bench" ] || exit 77
 ioend_mkfs 1536
 out=/tmp/ioend-b.json rc=0

@@ -4,7 +4,7 @@
 # (journal replay), verify: logged chunks intact, nothing stale or torn.
 # Conversions that fail after the shutdown are reported (C4 failures) but
 # fsync surfaced them, so C4 stays 0; no io_end leaks.
-. /tests/vm/ioend_lib.sh
+. $WBG_TOP/tests/vm/ioend_lib.sh
 [ -z "$mutation$bench" ] || exit 77
 ioend_mkfs 256
 out=/tmp/ioend-c.json rc=0

@@ -9,12 +9,12 @@
 # by fsync (C4 = 0), no io_end leaks (C1 = 0), and the workload sees the
 # errors. Then ENOSPC: a full filesystem, what fdatasync accepted reads
 # back. The kernel must not splat (dmesg is scanned at the end).
-. /tests/vm/ioend_lib.sh
+. $WBG_TOP/tests/vm/ioend_lib.sh
 [ -z "$mutation$bench" ] || exit 77
 ioend_mkfs 256
-/usr/sbin/xfs_io -f -c "falloc 0 32m" -c fsync $mnt/f || fail "fallocate"
+xfs_io -f -c "falloc 0 32m" -c fsync $mnt/f || fail "fallocate"
 # the file's extents, in 512-byte sectors: "N: [off..off]: start..end"
-ext=$(/usr/sbin/xfs_io -c fiemap $mnt/f | awk '$2 ~ /^\[/ && $3 ~ /\.\./ {
+ext=$(xfs_io -c fiemap $mnt/f | awk '$2 ~ /^\[/ && $3 ~ /\.\./ {
 	split($3, r, /\.\./); print r[1], r[2] }' | sort -n)
 [ -n "$ext" ] || fail "no extent from fiemap"
 umount $mnt
@@ -26,9 +26,9 @@ table=$(echo "$ext" | awk -v dev=$loop -v sz=$sz '
 	  pos = e }
 	END { if (pos < sz) printf "%d %d linear %s %d\n", pos, sz - pos, dev, pos }')
 echo "dm table:"; echo "$table"
-echo "$table" | /usr/sbin/dmsetup create wbgflakey || fail dmsetup
+echo "$table" | dmsetup create wbgflakey || fail dmsetup
 # no udev in the guest: the kernel's own /dev/dm-N node (devtmpfs)
-dmdev=/dev/dm-$(/usr/sbin/dmsetup info -c --noheadings -o minor wbgflakey | tr -d ' ')
+dmdev=/dev/dm-$(dmsetup info -c --noheadings -o minor wbgflakey | tr -d ' ')
 [ -b $dmdev ] || fail "no $dmdev"
 mount -t ext4 -o errors=continue $dmdev $mnt || fail "mount flakey"
 out=/tmp/ioend-d.json rc=0
@@ -37,7 +37,7 @@ $w ioend --mode $MODE --json --dev $mnt -- $wl/ioend_errors -m eio -e -k -f $mnt
 tail -n 3 /tmp/ioend-d.err; grep '^ioend_errors' $out; grep '"conversion_failed"' $out | head -n 3
 ioend_line $out $rc
 umount $mnt 2>/dev/null || umount -l $mnt
-/usr/sbin/dmsetup remove wbgflakey
+dmsetup remove wbgflakey
 [ "$rc" = 0 ] || fail "wbguard ioend exit $rc"
 # fentry mode sees no conversion of failed I/O: ext4_end_io_end skips
 # ext4_convert_unwritten_io_end_vec for it (the series' convert_end has it)

@@ -4,7 +4,7 @@
 # alternating, in the same boot; throughput ratio and the BPF cost per
 # program run from kernel.bpf_stats_enabled (run_time_ns / run_cnt).
 # Prints "BENCH ioend key=value ..." lines that make bench-ioend collects.
-. /tests/vm/ioend_lib.sh
+. $WBG_TOP/tests/vm/ioend_lib.sh
 [ "$bench" = ioend ] || exit 77
 secs=${IOEND_BENCH_SECS:-6}
 mibs() { sed -n 's/.*MiB\/s=\([0-9.]*\).*/\1/p' "$1" | tail -n 1; }

@@ -1,5 +1,5 @@
-# Sourced by the tests/vm/7x-ioend-*.sh guest tests (busybox sh).
-w=/bin/wbguard wl=/bin/workloads
+# Sourced by the tests/vm/7x-ioend-*.sh guest tests (sh: the host's dash, over 9p).
+w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads
 [ -x $w ] || { echo "no $w"; exit 77; }
 [ -x $wl/ioend_fsync ] || { echo "no ioend workloads"; exit 77; }
 mutation= bench= ioend_mode=
@@ -19,17 +19,17 @@ field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; 
 ioend_mkfs() {
 	img=/tmp/ioend-$$.img mnt=/mnt/ioend
 	umount $mnt 2>/dev/null
-	[ -n "${loop:-}" ] && /usr/sbin/losetup -d $loop 2>/dev/null
+	[ -n "${loop:-}" ] && losetup -d $loop 2>/dev/null
 	rm -f $img
 	truncate -s "$1"M $img || fail truncate
-	loop=$(/usr/sbin/losetup -f --show $img) || fail losetup
-	/usr/sbin/mkfs.ext4 -q -F -E nodiscard $loop || fail mkfs
+	loop=$(losetup -f --show $img) || fail losetup
+	mkfs.ext4 -q -F -E nodiscard $loop || fail mkfs
 	mkdir -p $mnt
 	mount -t ext4 ${2:+-o $2} $loop $mnt || fail "mount ${2:-}"
 }
 ioend_cleanup() {
 	umount $mnt 2>/dev/null
-	[ -n "${loop:-}" ] && /usr/sbin/losetup -d $loop 2>/dev/null
+	[ -n "${loop:-}" ] && losetup -d $loop 2>/dev/null
 	rm -f $img
 }
 # summary line for the log

@@ -1,4 +1,4 @@
-# Sourced by the tests/vm/5x-stable-*.sh guest tests (busybox sh): the
+# Sourced by the tests/vm/5x-stable-*.sh guest tests (sh: the host's dash, over 9p): the
 # debug check's sysctl and counters, and ext4 on the scsi_debug DIX disk.
 sysctl=/proc/sys/vm/stable_writes_check
 [ -w $sysctl ] || { echo "kernel without CONFIG_DEBUG_STABLE_WRITES"; exit 77; }
@@ -29,7 +29,7 @@ stable_begin() {
 		{ echo "cannot set queue_depth"; exit 1; }
 	mkdir -p /mnt/sd
 	# shellcheck disable=SC2086
-	/usr/sbin/mkfs.ext4 -q -F -E nodiscard $1 /dev/$dev || exit 1
+	mkfs.ext4 -q -F -E nodiscard $1 /dev/$dev || exit 1
 	mount -t ext4 /dev/$dev /mnt/sd || exit 1
 	echo 1 > $sysctl
 	c0=$(vmstat stable_writes_checked) u0=$(vmstat stable_writes_unchecked)

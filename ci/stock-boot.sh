@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Boot Debian's stock kernels (ci/stock-kernel.sh) in the test VM and run tests/stock/*.sh:
+# the base of `make stock-matrix`. Per kernel: a stage-1 initramfs with that kernel's
+# virtio/9p modules, the host root over 9p, the package's modules bound on /lib/modules.
+#
+# Usage: ci/stock-boot.sh [LINE...]     (default 6.1 6.12 7.3)
+# Env:   WBG_CACHE, WBG_STOCK_OUT (default build/stock), WBG_VM_TESTS, WBG_VM_TIMEOUT
+# Output: per kernel the qemu-run result lines, then one line per kernel:
+#   stock LINE PACKAGE=VERSION[ ...] release RELEASE: PASS|FAIL (boot Xs, qemu Ys)
+# and "N passed, N failed" over the kernels. Exit 0 when all passed.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+WBG_CACHE=${WBG_CACHE:-$HOME/.cache/wbguard}
+out=${WBG_STOCK_OUT:-build/stock}
+lines=("$@")
+[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12 7.3)
+# stage 1 of a stock kernel loads these (and their modules.dep dependencies) to reach the root
+s1mods="virtio_pci 9pnet_virtio 9p"
+
+kernels=$(WBG_CACHE=$WBG_CACHE bash "$here/ci/stock-kernel.sh" "${lines[@]}") || {
+	echo "stock-boot: fetching the stock kernels failed"; echo "0 passed, ${#lines[@]} failed"; exit 1; }
+pass=0 fail=0 summary=()
+while read -r line dir; do
+	info=$dir/wbg-stock.txt
+	rel=$(awk '/^release:/ { print $2 }' "$info")
+	vmlinuz=$dir/$(awk '/^vmlinuz:/ { print $2 }' "$info")
+	pkgs=$(awk '/^package:/ { printf "%s%s=%s", sep, $2, $3; sep = " " }' "$info")
+	o=$out/$line
+	mkdir -p "$o"
+	echo "=== stock $line: $pkgs (release $rel)"
+	rc=0
+	WBG_KRELEASE=$rel bash "$here/ci/initramfs.sh" "$o/initramfs.cpio.gz" \
+		--moddir "$dir/lib/modules/$rel" --modules "$s1mods" || rc=1
+	[ $rc = 0 ] && { WBG_VM_SUITE=tests/stock WBG_VM_MODROOT=$dir \
+		bash "$here/ci/qemu-run.sh" "$vmlinuz" "$o/initramfs.cpio.gz" "$o" || rc=$?; }
+	boot=$(grep -oE '^WBG-BOOT uptime=[0-9.]+s' "$o/console.log" 2>/dev/null | head -n1 | cut -d= -f2)
+	qsecs=$(awk '$2 == "vm-completed" { print $4 "s" }' "$o/results.txt" 2>/dev/null)
+	if [ $rc = 0 ]; then res=PASS pass=$((pass + 1)); else res=FAIL fail=$((fail + 1)); fi
+	summary+=("stock $line $pkgs release $rel: $res (boot to stage 2 ${boot:-?}, qemu ${qsecs:-?})")
+done <<< "$kernels"
+echo "---- stock kernels"
+printf '%s\n' "${summary[@]}"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
