@@ -80,6 +80,10 @@ workloads: $(WORKLOADS)
 $(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(PLAIN_SRCS) $(wildcard tools/*.h bpf/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -Itools -fsanitize=address,undefined -o $@ $< $(PLAIN_SRCS)
+# The kernel-BTF view needs libbpf (btf__*), unlike the verdict code.
+$(BUILD)/unit/test_kbtf: tests/unit/test_kbtf.c tests/unit/wbg_test.h tools/kbtf.c tools/kbtf.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -Itools -fsanitize=address,undefined -o $@ $< tools/kbtf.c -lbpf -lelf -lz
 unit: $(UNITS)
 	@tests/run.sh unit
 

@@ -42,9 +42,13 @@ void wbg_die(const char *cmd, const char *fmt, ...)
  */
 int wbg_parse_dev(const char *arg, uint32_t *kdev, const char **why);
 
-/* Root, BTF and the named tp_btf tracepoints (NULL-terminated list).
- * Exits WBG_EXIT_SETUP with a one-line message on failure. */
-void wbg_preflight(const char *cmd, const char *const *tracepoints);
+struct wbg_kbtf;
+/* Root, BTF and the named tp_btf tracepoints (NULL-terminated list), in
+ * vmlinux or their module's BTF. Exits WBG_EXIT_SETUP with a one-line
+ * message on failure (naming a module that is not loaded). With @keep the
+ * kernel-BTF view stays open there for the caller (wbg_kbtf_close()). */
+void wbg_preflight(const char *cmd, const char *const *tracepoints,
+		   struct wbg_kbtf *keep);
 
 /* libbpf log goes to stderr only with -v. */
 void wbg_setup_libbpf_log(bool verbose);

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "common.h"
+#include "kbtf.h"
 #include "opts.h"
 #include "dax_verdict.h"
 #include "dax.skel.h"
@@ -275,25 +276,18 @@ static const char *const series_tps[] = {
 	"dax_fault_iomap", "ext4_dax_iomap_write", NULL,
 };
 
-/* Does the running kernel have every tracepoint of @tps? */
-static bool have_tracepoints(const char *const *tps, const char **missing)
+/* Does the running kernel have every tracepoint of @tps (vmlinux or the
+ * owner module's BTF)? If not, why the first one is missing, in @why. */
+static bool have_tracepoints(struct wbg_kbtf *k, const char *const *tps,
+			     char *why, size_t len)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	char name[128];
-	bool ok = true;
-
-	if (!btf)
-		return false;
 	for (; *tps; tps++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", *tps);
-		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
-			*missing = *tps;
-			ok = false;
-			break;
+		if (!wbg_kbtf_have_tp(k, *tps)) {
+			wbg_kbtf_why_missing(k, *tps, true, why, len);
+			return false;
 		}
 	}
-	btf__free(btf);
-	return ok;
+	return true;
 }
 
 int cmd_dax(int argc, char **argv)
@@ -308,7 +302,8 @@ int cmd_dax(int argc, char **argv)
 	struct dax_result r;
 	struct dax_bpf *skel;
 	struct run *run;
-	const char *missing = NULL;
+	struct wbg_kbtf k;
+	char why[512];
 	uint32_t rb_bytes;
 	uint64_t t0;
 	bool series;
@@ -319,12 +314,14 @@ int cmd_dax(int argc, char **argv)
 	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("dax", "--ringbuf-kb must be a power of two >= 4");
 
-	/* root, BTF, and the stock fs_dax/ext4 tracepoints (CONFIG_FS_DAX) */
-	wbg_preflight("dax", stock_tps);
-	series = have_tracepoints(series_tps, &missing);
+	/* root, BTF, and the stock fs_dax/ext4 tracepoints (CONFIG_FS_DAX;
+	 * ext4's in its module BTF when it is a module: it must be loaded) */
+	wbg_preflight("dax", stock_tps, &k);
+	series = have_tracepoints(&k, series_tps, why, sizeof(why));
+	wbg_kbtf_close(&k);
 	if (env.mode == MODE_SERIES && !series)
-		wbg_die("dax", "tracepoint %s is missing: this kernel lacks the wbguard series, so D1 cannot be checked (--mode stock counts faults only)",
-			missing ? missing : "?");
+		wbg_die("dax", "%s: this kernel lacks the wbguard series, so D1 cannot be checked (--mode stock counts faults only)",
+			why);
 	if (env.mode == MODE_STOCK)
 		series = false;
 	wbg_setup_libbpf_log(env.o.verbose);

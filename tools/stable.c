@@ -237,7 +237,7 @@ int cmd_stable(int argc, char **argv)
 	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("stable", "--ringbuf-kb must be a power of two >= 4");
 
-	wbg_preflight("stable", tracepoints);
+	wbg_preflight("stable", tracepoints, NULL);
 	wbg_setup_libbpf_log(env.o.verbose);
 	stable_state_init(&run.st);
 
