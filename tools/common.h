@@ -8,15 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-
-/* Documented exit codes (README, --help). */
-enum wbg_exit {
-	WBG_EXIT_PASS = 0,	/* no violation, nothing lost */
-	WBG_EXIT_VIOLATION = 1,	/* at least one invariant violated */
-	WBG_EXIT_SETUP = 2,	/* usage or setup error */
-	WBG_EXIT_UNKNOWN = 3,	/* events were lost: no verdict */
-	WBG_EXIT_CHILD = 4,	/* the command run under wbguard failed */
-};
+#include "verdict.h"
 
 /* Kernel-internal dev_t (MINORBITS = 20), as found in sb->s_dev. */
 static inline uint32_t wbg_kdev(unsigned int major, unsigned int minor)

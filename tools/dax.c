@@ -49,10 +49,10 @@ static const char doc[] =
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
-"EXIT STATUS: 0 no violation (stock mode: D1 unchecked); 1 violation;\n"
-"2 usage or setup error (also --mode series on a kernel without the\n"
-"series); 3 events lost or a fault not paired, verdict unknown; 4 COMMAND\n"
-"failed.\n"
+"EXIT STATUS (first that applies): 1 violation; 3 events lost or a fault\n"
+"not paired, verdict unknown; 4 COMMAND failed; 5 unchecked: stock mode, or\n"
+"no ext4 DAX write fault seen, nothing judged; 0 pass. 2 usage or setup\n"
+"error (also --mode series on a kernel without the series).\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard dax -d 10                      # all devices, 10 seconds\n"
@@ -176,11 +176,12 @@ static void read_counters(struct dax_bpf *skel, struct dax_counts *out)
 
 #define U(x) ((unsigned long long)(x))
 
-static const char *verdict_str(const struct dax_result *r)
+/* Why a run that is no violation and lost nothing still judged nothing. */
+static const char *unchecked_why(const struct dax_result *r)
 {
-	if (!r->checked && r->verdict == WBG_PASS)
-		return "unchecked";
-	return wbg_verdict_name(r->verdict);
+	if (!r->checked)
+		return "stock mode: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found, D1 cannot be checked";
+	return "no ext4 DAX write fault was seen in the traced scope: D1 judged nothing";
 }
 
 static void report(const struct run *run, const struct dax_counts *cnt,
@@ -212,7 +213,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 			       "\"overwrites\":%llu,\"ext4_errors\":%llu,"
 			       "\"converted_elsewhere\":%llu,"
 			       "\"d1_checked\":%llu,\"d1_met_unwritten\":%llu,"
-			       "\"unmatched\":%llu,\"D1\":%llu,\"impossible\":[],",
+			       "\"D1\":%llu,\"impossible\":[],",
 			       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
 			       U(c[DXC_IOMAP_WRITE]), U(c[DXC_IOMAP_READ]),
 			       U(st->write_faults_mapped), U(st->write_faults_refused),
@@ -220,10 +221,21 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 			       U(c[DXC_EXT4_ALLOC]), U(c[DXC_EXT4_OVERWRITE]),
 			       U(c[DXC_EXT4_ERROR]), U(st->converted_elsewhere),
 			       U(st->d1_checked),
-			       U(st->d1_met_unwritten), U(r->unmatched), U(r->d1));
+			       U(st->d1_met_unwritten), U(r->d1));
 		else
 			printf("\"D1\":null,\"impossible\":[\"D1: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found\"],");
-		printf("\"lost\":%llu,\"verdict\":\"%s\"}\n", U(r->lost), verdict_str(r));
+		/* every field that can make the verdict unknown or unchecked */
+		printf("\"lost\":%llu,\"stream_short\":%s,\"bad_events\":%llu,"
+		       "\"unmatched\":%llu,\"slot_table_full\":%llu,\"core_missing\":%s,"
+		       "\"verdict\":\"%s\"",
+		       U(r->lost), r->stream_short ? "true" : "false", U(st->bad_events),
+		       U(r->unmatched), U(st->table_full), r->core_missing ? "true" : "false",
+		       wbg_verdict_name(r->verdict));
+		if (r->verdict == WBG_UNCHECKED) {
+			printf(",\"unchecked_reason\":");
+			wbg_json_str(stdout, unchecked_why(r));
+		}
+		printf("}\n");
 		return;
 	}
 	printf("\nwbguard dax: %.1f s, %s mode\n", secs,
@@ -262,10 +274,16 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 	printf("  events lost (ring buffer full)         %llu\n", U(r->lost));
 	if (r->core_missing)
 		printf("  kernel lacks enum bh_state_bits: ext4 lookups not decoded\n");
-	printf("verdict: %s%s\n", verdict_str(r),
-	       r->verdict == WBG_UNKNOWN ?
-	       (r->lost ? " (events were lost; raise --ringbuf-kb)" :
-		" (events missing or unpaired)") : "");
+	if (r->stream_short || st->bad_events)
+		printf("  stream incomplete                      short %d, bad events %llu\n",
+		       r->stream_short, U(st->bad_events));
+	if (r->verdict == WBG_UNCHECKED)
+		printf("verdict: unchecked (%s)\n", unchecked_why(r));
+	else
+		printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
+		       r->verdict == WBG_UNKNOWN ?
+		       (r->lost ? " (events were lost; raise --ringbuf-kb)" :
+			" (events missing or unpaired)") : "");
 }
 
 static const char *const stock_tps[] = {
@@ -387,8 +405,5 @@ int cmd_dax(int argc, char **argv)
 	dax_bpf__destroy(skel);
 	free(run);
 
-	if (child_rc)
-		return child_rc;
-	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
-	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+	return wbg_exit_code(r.verdict, child_rc != 0);
 }

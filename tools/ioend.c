@@ -49,8 +49,9 @@ static const char doc[] =
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --; then\n"
 "waits up to --leak-ms for io_ends still in flight before judging leaks.\n"
 "\n"
-"EXIT STATUS: 0 no violation; 1 violation; 2 usage or setup error;\n"
-"3 events lost, verdict unknown; 4 COMMAND failed.\n"
+"EXIT STATUS (first that applies): 1 violation; 3 events lost, verdict\n"
+"unknown; 4 COMMAND failed; 5 unchecked: no io_end or conversion seen,\n"
+"nothing judged; 0 pass. 2 usage or setup error.\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard ioend -d 10                    # all ext4 filesystems, 10 s\n"
@@ -292,6 +293,8 @@ static void read_bpf_stats(struct ioend_bpf *skel)
 	}
 }
 
+#define UNCHECKED_WHY "no ext4 io_end and no unwritten-extent conversion was seen in the traced scope: C1-C4 judged nothing"
+
 static void report(int mode, const struct run *run, const struct ioend_counts *cnt,
 		   const struct ioend_result *r, double secs)
 {
@@ -310,7 +313,9 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       "\"in_flight\":%llu,\"c4_surfaced\":%llu,\"untracked_release\":%llu,"
 		       "\"inconsistent\":%llu,\"conv_latency_us_p50\":%llu,"
 		       "\"conv_latency_us_p99\":%llu,\"bpf_run_ns\":%llu,\"bpf_run_cnt\":%llu,"
-		       "\"lost\":%llu,\"map_full\":%llu,\"verdict\":\"%s\"}\n",
+		       "\"lost\":%llu,\"rb_drops\":%llu,\"map_full\":%llu,"
+		       "\"syncs_table_full\":%llu,\"failures_table_full\":%llu,"
+		       "\"verdict\":\"%s\"",
 		       mode_name(mode), secs,
 		       (unsigned long long)c[ICT_ALLOC], (unsigned long long)c[ICT_SUBMIT],
 		       (unsigned long long)c[ICT_DEFER], (unsigned long long)c[ICT_DEFER_QUEUED],
@@ -327,8 +332,15 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       (unsigned long long)st->untracked_release,
 		       (unsigned long long)st->inconsistent, p50, p99,
 		       (unsigned long long)bpf_run_ns, (unsigned long long)bpf_run_cnt,
-		       (unsigned long long)r->lost, (unsigned long long)c[ICT_MAP_FULL],
+		       (unsigned long long)r->lost, (unsigned long long)c[ICT_RB_DROPS],
+		       (unsigned long long)c[ICT_MAP_FULL],
+		       (unsigned long long)st->syncs_full, (unsigned long long)st->fails_full,
 		       wbg_verdict_name(r->verdict));
+		if (r->verdict == WBG_UNCHECKED) {
+			printf(",\"unchecked_reason\":");
+			wbg_json_str(stdout, UNCHECKED_WHY);
+		}
+		printf("}\n");
 		return;
 	}
 	printf("\nwbguard ioend: %.1f s, %s mode\n", secs, mode_name(mode));
@@ -360,8 +372,16 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 	if (st->inconsistent)
 		printf("  inconsistent event order              %llu\n",
 		       (unsigned long long)st->inconsistent);
-	printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
-	       r->verdict == WBG_UNKNOWN ? " (events were lost; raise --ringbuf-kb)" : "");
+	if (r->untracked)
+		printf("  fsyncs / failures not followed (full) %llu / %llu\n",
+		       (unsigned long long)st->syncs_full, (unsigned long long)st->fails_full);
+	if (r->verdict == WBG_UNCHECKED)
+		printf("verdict: unchecked (%s)\n", UNCHECKED_WHY);
+	else
+		printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
+		       r->verdict != WBG_UNKNOWN ? "" : r->lost ?
+		       " (events were lost; raise --ringbuf-kb)" :
+		       " (event order impossible, or C3/C4 tables full)");
 }
 
 int cmd_ioend(int argc, char **argv)
@@ -488,8 +508,5 @@ int cmd_ioend(int argc, char **argv)
 	ioend_bpf__destroy(skel);
 	ioend_state_free(&run.st);
 
-	if (child_rc)
-		return child_rc;
-	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
-	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+	return wbg_exit_code(r.verdict, child_rc != 0);
 }
