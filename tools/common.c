@@ -98,6 +98,12 @@ void wbg_setup_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed terminal ends the run like Ctrl-C: the summary and the
+	 * exit code still come */
+	sigaction(SIGHUP, &sa, NULL);
+	/* a reader that went away (| head) must not kill us before the exit
+	 * code: writes fail with EPIPE instead */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int wbg_child_start(struct wbg_child *c, char *const argv[])
@@ -109,6 +115,8 @@ int wbg_child_start(struct wbg_child *c, char *const argv[])
 	if (c->pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		execvp(argv[0], argv);
 		fprintf(stderr, "wbguard: cannot run %s: %s\n", argv[0],
 			strerror(errno));

@@ -45,7 +45,7 @@ void wbg_preflight(const char *cmd, const char *const *tracepoints,
 /* libbpf log goes to stderr only with -v. */
 void wbg_setup_libbpf_log(bool verbose);
 
-/* SIGINT/SIGTERM set this; every loop checks it. */
+/* SIGINT/SIGTERM/SIGHUP set this; every loop checks it. SIGPIPE ignored. */
 extern volatile int wbg_exiting;
 void wbg_setup_signals(void);
 
