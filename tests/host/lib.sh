@@ -25,22 +25,22 @@ wbg_cleanup() {
 }
 trap wbg_cleanup EXIT
 
-# wbg_fs FSTYPE STABLE -> sets MNT and LOOP. stable_writes is sampled at
-# mount time, so it is set before mounting.
+# wbg_fs FSTYPE STABLE [MOUNT-OPTIONS] -> sets MNT and LOOP. stable_writes
+# is sampled at mount time, so it is set before mounting.
 wbg_fs() {
-	local fstype=$1 stable=$2 img
+	local fstype=$1 stable=$2 mopts=${3:-} img
 	img="$WBG_TMP/$fstype-${#WBG_LOOPS[@]}.img"
 	truncate -s 512M "$img"
 	LOOP=$(losetup -f --show "$img")
 	WBG_LOOPS+=("$LOOP")
 	echo "$stable" > "/sys/block/$(basename "$LOOP")/queue/stable_writes"
-	wbg_mkfs_mount "$fstype" "$LOOP"
+	wbg_mkfs_mount "$fstype" "$LOOP" "$mopts"
 }
 
-# wbg_mkfs_mount FSTYPE BLOCKDEV -> makes FSTYPE on BLOCKDEV, mounts it on
-# a new directory, sets MNT.
+# wbg_mkfs_mount FSTYPE BLOCKDEV [MOUNT-OPTIONS] -> makes FSTYPE on
+# BLOCKDEV, mounts it on a new directory, sets MNT.
 wbg_mkfs_mount() {
-	local fstype=$1 dev=$2
+	local fstype=$1 dev=$2 mopts=${3:-}
 	case "$fstype" in
 	ext4) mkfs.ext4 -q -F "$dev" ;;
 	xfs) mkfs.xfs -q -f "$dev" ;;
@@ -49,7 +49,7 @@ wbg_mkfs_mount() {
 	esac
 	MNT="$WBG_TMP/mnt-${#WBG_MNTS[@]}"
 	mkdir -p "$MNT"
-	mount "$dev" "$MNT"
+	mount ${mopts:+-o "$mopts"} "$dev" "$MNT"
 	WBG_MNTS+=("$MNT")
 }
 
