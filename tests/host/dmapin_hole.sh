@@ -77,12 +77,13 @@ fi
 for try in $(seq 1 "$TRIES"); do
 	one_run "$try"
 	sleep 2
-	mark=$(dmesg | wc -l)
+	since=$(cut -d' ' -f1 /proc/uptime)	# dmesg's clock; its buffer may be full
 	srub=$WBG_TMP/scrub-$try.txt
 	btrfs scrub start -B "$MNT" > "$srub" 2>&1 || true
 	cat "$srub"
 	csum=$(sed -n 's/.*csum=\([0-9]*\).*/\1/p' "$srub" | head -n 1)
-	infile=$(dmesg | tail -n +"$((mark + 1))" | grep -c 'checksum error at .*(path: f)' || true)
+	infile=$(dmesg | awk -F'[][]' -v t="$since" '$2 + 0 >= t' |
+		grep -c "(device $(basename "$LOOP")): scrub: checksum error at .*(path: f)" || true)
 	echo "try $try: scrub csum errors ${csum:-0}, in the mapped file (dmesg): $infile"
 	# f is the only data file of this filesystem (the source is on ext4);
 	# dmesg names it in rate-limited lines, so it is printed, not counted on
