@@ -27,7 +27,7 @@ SKELS := $(addprefix $(BUILD)/,$(addsuffix .skel.h,$(BPF_NAMES)))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(TOOL_SRCS))
 # Verdict code and helpers free of BPF: what unit tests link against.
-PLAIN_SRCS := $(wildcard tools/*_verdict.c) tools/hist.c tools/util.c
+PLAIN_SRCS := $(wildcard tools/*_verdict.c) tools/hist.c tools/util.c tools/devres.c
 PLAIN_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(PLAIN_SRCS))
 
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
@@ -80,6 +80,10 @@ workloads: $(WORKLOADS)
 $(BUILD)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(PLAIN_SRCS) $(wildcard tools/*.h bpf/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -Itools -fsanitize=address,undefined -o $@ $< $(PLAIN_SRCS)
+# The kernel-BTF view needs libbpf (btf__*), unlike the verdict code.
+$(BUILD)/unit/test_kbtf: tests/unit/test_kbtf.c tests/unit/wbg_test.h tools/kbtf.c tools/kbtf.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -Itools -fsanitize=address,undefined -o $@ $< tools/kbtf.c -lbpf -lelf -lz
 unit: $(UNITS)
 	@tests/run.sh unit
 

@@ -8,7 +8,7 @@ set -euo pipefail
 
 want=${1:-all}
 host_pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
-	   e2fsprogs xfsprogs util-linux libaio-dev liburing-dev)
+	   e2fsprogs xfsprogs btrfs-progs fdisk dmsetup util-linux jq libaio-dev liburing-dev)
 vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves ccache
 	 xz-utils kmod rsync dpkg-dev btrfs-progs fio)
 

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
+#include "kbtf.h"
 
 volatile int wbg_exiting;
 
@@ -38,28 +39,32 @@ long wbg_parse_long(const char *cmd, const char *arg, long min, long max,
 	return v;
 }
 
-void wbg_preflight(const char *cmd, const char *const *tracepoints)
+void wbg_preflight(const char *cmd, const char *const *tracepoints,
+		   struct wbg_kbtf *keep)
 {
-	struct btf *btf;
-	char name[128];
+	struct wbg_kbtf k;
+	char why[512];
+	int err;
 
 	if (geteuid() != 0)
 		wbg_die(cmd, "must run as root (BPF tracing needs CAP_BPF and CAP_PERFMON)");
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		wbg_die(cmd, "kernel has no BTF (/sys/kernel/btf/vmlinux: %s); CONFIG_DEBUG_INFO_BTF=y is required",
 			strerror(errno));
-	btf = btf__load_vmlinux_btf();
-	if (!btf)
-		wbg_die(cmd, "cannot load kernel BTF: %s", strerror(errno));
+	err = wbg_kbtf_open(&k, NULL, NULL, NULL);
+	if (err)
+		wbg_die(cmd, "cannot load kernel BTF: %s", strerror(-err));
 	for (; tracepoints && *tracepoints; tracepoints++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", *tracepoints);
-		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
-			btf__free(btf);
-			wbg_die(cmd, "tracepoint %s is missing in the running kernel",
-				*tracepoints);
-		}
+		if (wbg_kbtf_have_tp(&k, *tracepoints))
+			continue;
+		wbg_kbtf_why_missing(&k, *tracepoints, true, why, sizeof(why));
+		wbg_kbtf_close(&k);
+		wbg_die(cmd, "%s", why);
 	}
-	btf__free(btf);
+	if (keep)
+		*keep = k;
+	else
+		wbg_kbtf_close(&k);
 }
 
 static bool libbpf_verbose;
@@ -93,6 +98,12 @@ void wbg_setup_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed terminal ends the run like Ctrl-C: the summary and the
+	 * exit code still come */
+	sigaction(SIGHUP, &sa, NULL);
+	/* a reader that went away (| head) must not kill us before the exit
+	 * code: writes fail with EPIPE instead */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int wbg_child_start(struct wbg_child *c, char *const argv[])
@@ -104,6 +115,8 @@ int wbg_child_start(struct wbg_child *c, char *const argv[])
 	if (c->pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		execvp(argv[0], argv);
 		fprintf(stderr, "wbguard: cannot run %s: %s\n", argv[0],
 			strerror(errno));

@@ -8,15 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-
-/* Documented exit codes (README, --help). */
-enum wbg_exit {
-	WBG_EXIT_PASS = 0,	/* no violation, nothing lost */
-	WBG_EXIT_VIOLATION = 1,	/* at least one invariant violated */
-	WBG_EXIT_SETUP = 2,	/* usage or setup error */
-	WBG_EXIT_UNKNOWN = 3,	/* events were lost: no verdict */
-	WBG_EXIT_CHILD = 4,	/* the command run under wbguard failed */
-};
+#include "verdict.h"
 
 /* Kernel-internal dev_t (MINORBITS = 20), as found in sb->s_dev. */
 static inline uint32_t wbg_kdev(unsigned int major, unsigned int minor)
@@ -42,14 +34,18 @@ void wbg_die(const char *cmd, const char *fmt, ...)
  */
 int wbg_parse_dev(const char *arg, uint32_t *kdev, const char **why);
 
-/* Root, BTF and the named tp_btf tracepoints (NULL-terminated list).
- * Exits WBG_EXIT_SETUP with a one-line message on failure. */
-void wbg_preflight(const char *cmd, const char *const *tracepoints);
+struct wbg_kbtf;
+/* Root, BTF and the named tp_btf tracepoints (NULL-terminated list), in
+ * vmlinux or their module's BTF. Exits WBG_EXIT_SETUP with a one-line
+ * message on failure (naming a module that is not loaded). With @keep the
+ * kernel-BTF view stays open there for the caller (wbg_kbtf_close()). */
+void wbg_preflight(const char *cmd, const char *const *tracepoints,
+		   struct wbg_kbtf *keep);
 
 /* libbpf log goes to stderr only with -v. */
 void wbg_setup_libbpf_log(bool verbose);
 
-/* SIGINT/SIGTERM set this; every loop checks it. */
+/* SIGINT/SIGTERM/SIGHUP set this; every loop checks it. SIGPIPE ignored. */
 extern volatile int wbg_exiting;
 void wbg_setup_signals(void);
 

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "common.h"
+#include "kbtf.h"
 #include "opts.h"
 #include "dax_verdict.h"
 #include "dax.skel.h"
@@ -48,10 +49,10 @@ static const char doc[] =
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
-"EXIT STATUS: 0 no violation (stock mode: D1 unchecked); 1 violation;\n"
-"2 usage or setup error (also --mode series on a kernel without the\n"
-"series); 3 events lost or a fault not paired, verdict unknown; 4 COMMAND\n"
-"failed.\n"
+"EXIT STATUS (first that applies): 1 violation; 3 events lost or a fault\n"
+"not paired, verdict unknown; 4 COMMAND failed; 5 unchecked: stock mode, or\n"
+"no ext4 DAX write fault seen, nothing judged; 0 pass. 2 usage or setup\n"
+"error (also --mode series on a kernel without the series).\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard dax -d 10                      # all devices, 10 seconds\n"
@@ -175,11 +176,12 @@ static void read_counters(struct dax_bpf *skel, struct dax_counts *out)
 
 #define U(x) ((unsigned long long)(x))
 
-static const char *verdict_str(const struct dax_result *r)
+/* Why a run that is no violation and lost nothing still judged nothing. */
+static const char *unchecked_why(const struct dax_result *r)
 {
-	if (!r->checked && r->verdict == WBG_PASS)
-		return "unchecked";
-	return wbg_verdict_name(r->verdict);
+	if (!r->checked)
+		return "stock mode: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found, D1 cannot be checked";
+	return "no ext4 DAX write fault was seen in the traced scope: D1 judged nothing";
 }
 
 static void report(const struct run *run, const struct dax_counts *cnt,
@@ -211,7 +213,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 			       "\"overwrites\":%llu,\"ext4_errors\":%llu,"
 			       "\"converted_elsewhere\":%llu,"
 			       "\"d1_checked\":%llu,\"d1_met_unwritten\":%llu,"
-			       "\"unmatched\":%llu,\"D1\":%llu,\"impossible\":[],",
+			       "\"D1\":%llu,\"impossible\":[],",
 			       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
 			       U(c[DXC_IOMAP_WRITE]), U(c[DXC_IOMAP_READ]),
 			       U(st->write_faults_mapped), U(st->write_faults_refused),
@@ -219,10 +221,21 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 			       U(c[DXC_EXT4_ALLOC]), U(c[DXC_EXT4_OVERWRITE]),
 			       U(c[DXC_EXT4_ERROR]), U(st->converted_elsewhere),
 			       U(st->d1_checked),
-			       U(st->d1_met_unwritten), U(r->unmatched), U(r->d1));
+			       U(st->d1_met_unwritten), U(r->d1));
 		else
 			printf("\"D1\":null,\"impossible\":[\"D1: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found\"],");
-		printf("\"lost\":%llu,\"verdict\":\"%s\"}\n", U(r->lost), verdict_str(r));
+		/* every field that can make the verdict unknown or unchecked */
+		printf("\"lost\":%llu,\"stream_short\":%s,\"bad_events\":%llu,"
+		       "\"unmatched\":%llu,\"slot_table_full\":%llu,\"core_missing\":%s,"
+		       "\"verdict\":\"%s\"",
+		       U(r->lost), r->stream_short ? "true" : "false", U(st->bad_events),
+		       U(r->unmatched), U(st->table_full), r->core_missing ? "true" : "false",
+		       wbg_verdict_name(r->verdict));
+		if (r->verdict == WBG_UNCHECKED) {
+			printf(",\"unchecked_reason\":");
+			wbg_json_str(stdout, unchecked_why(r));
+		}
+		printf("}\n");
 		return;
 	}
 	printf("\nwbguard dax: %.1f s, %s mode\n", secs,
@@ -261,10 +274,16 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 	printf("  events lost (ring buffer full)         %llu\n", U(r->lost));
 	if (r->core_missing)
 		printf("  kernel lacks enum bh_state_bits: ext4 lookups not decoded\n");
-	printf("verdict: %s%s\n", verdict_str(r),
-	       r->verdict == WBG_UNKNOWN ?
-	       (r->lost ? " (events were lost; raise --ringbuf-kb)" :
-		" (events missing or unpaired)") : "");
+	if (r->stream_short || st->bad_events)
+		printf("  stream incomplete                      short %d, bad events %llu\n",
+		       r->stream_short, U(st->bad_events));
+	if (r->verdict == WBG_UNCHECKED)
+		printf("verdict: unchecked (%s)\n", unchecked_why(r));
+	else
+		printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
+		       r->verdict == WBG_UNKNOWN ?
+		       (r->lost ? " (events were lost; raise --ringbuf-kb)" :
+			" (events missing or unpaired)") : "");
 }
 
 static const char *const stock_tps[] = {
@@ -275,25 +294,18 @@ static const char *const series_tps[] = {
 	"dax_fault_iomap", "ext4_dax_iomap_write", NULL,
 };
 
-/* Does the running kernel have every tracepoint of @tps? */
-static bool have_tracepoints(const char *const *tps, const char **missing)
+/* Does the running kernel have every tracepoint of @tps (vmlinux or the
+ * owner module's BTF)? If not, why the first one is missing, in @why. */
+static bool have_tracepoints(struct wbg_kbtf *k, const char *const *tps,
+			     char *why, size_t len)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	char name[128];
-	bool ok = true;
-
-	if (!btf)
-		return false;
 	for (; *tps; tps++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", *tps);
-		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
-			*missing = *tps;
-			ok = false;
-			break;
+		if (!wbg_kbtf_have_tp(k, *tps)) {
+			wbg_kbtf_why_missing(k, *tps, true, why, len);
+			return false;
 		}
 	}
-	btf__free(btf);
-	return ok;
+	return true;
 }
 
 int cmd_dax(int argc, char **argv)
@@ -308,7 +320,8 @@ int cmd_dax(int argc, char **argv)
 	struct dax_result r;
 	struct dax_bpf *skel;
 	struct run *run;
-	const char *missing = NULL;
+	struct wbg_kbtf k;
+	char why[512];
 	uint32_t rb_bytes;
 	uint64_t t0;
 	bool series;
@@ -319,12 +332,14 @@ int cmd_dax(int argc, char **argv)
 	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("dax", "--ringbuf-kb must be a power of two >= 4");
 
-	/* root, BTF, and the stock fs_dax/ext4 tracepoints (CONFIG_FS_DAX) */
-	wbg_preflight("dax", stock_tps);
-	series = have_tracepoints(series_tps, &missing);
+	/* root, BTF, and the stock fs_dax/ext4 tracepoints (CONFIG_FS_DAX;
+	 * ext4's in its module BTF when it is a module: it must be loaded) */
+	wbg_preflight("dax", stock_tps, &k);
+	series = have_tracepoints(&k, series_tps, why, sizeof(why));
+	wbg_kbtf_close(&k);
 	if (env.mode == MODE_SERIES && !series)
-		wbg_die("dax", "tracepoint %s is missing: this kernel lacks the wbguard series, so D1 cannot be checked (--mode stock counts faults only)",
-			missing ? missing : "?");
+		wbg_die("dax", "%s: this kernel lacks the wbguard series, so D1 cannot be checked (--mode stock counts faults only)",
+			why);
 	if (env.mode == MODE_STOCK)
 		series = false;
 	wbg_setup_libbpf_log(env.o.verbose);
@@ -390,8 +405,5 @@ int cmd_dax(int argc, char **argv)
 	dax_bpf__destroy(skel);
 	free(run);
 
-	if (child_rc)
-		return child_rc;
-	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
-	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+	return wbg_exit_code(r.verdict, child_rc != 0);
 }

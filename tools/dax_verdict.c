@@ -188,5 +188,8 @@ struct dax_result dax_finish(const struct dax_state *st,
 	r.verdict = wbg_verdict_of(r.d1, r.lost || r.stream_short ||
 				   r.core_missing || r.unmatched ||
 				   st->bad_events);
+	/* unchecked: stock mode cannot check D1; or no ext4 write fault
+	 * (other filesystems' faults are counted, not judged) */
+	r.verdict = wbg_verdict_judged(r.verdict, series && st->d1_checked);
 	return r;
 }

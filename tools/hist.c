@@ -76,7 +76,9 @@ void wbg_hist_json(FILE *f, const struct wbg_hist *h, uint64_t divisor)
 	unsigned int s;
 	int first = 1;
 
-	fprintf(f, "{\"count\":%llu,\"avg\":%llu,\"max\":%llu,\"p50\":%llu,\"p99\":%llu,\"log2_slots\":{",
+	/* buckets as [lo, hi, count] in the recorded unit (ns): keyed by the
+	 * divided bound, the small buckets all became "0" (duplicate keys) */
+	fprintf(f, "{\"count\":%llu,\"avg\":%llu,\"max\":%llu,\"p50\":%llu,\"p99\":%llu,\"log2_buckets_ns\":[",
 		(unsigned long long)h->count,
 		(unsigned long long)(h->count ? h->sum / h->count / divisor : 0),
 		(unsigned long long)(h->max / divisor),
@@ -85,10 +87,10 @@ void wbg_hist_json(FILE *f, const struct wbg_hist *h, uint64_t divisor)
 	for (s = 0; s < WBG_HIST_SLOTS; s++) {
 		if (!h->slots[s])
 			continue;
-		fprintf(f, "%s\"%llu\":%llu", first ? "" : ",",
-			(unsigned long long)((1ull << (s + 1)) / divisor),
+		fprintf(f, "%s[%llu,%llu,%llu]", first ? "" : ",",
+			s ? 1ull << s : 0ull, (1ull << (s + 1)) - 1,
 			(unsigned long long)h->slots[s]);
 		first = 0;
 	}
-	fprintf(f, "}}");
+	fprintf(f, "]}");
 }

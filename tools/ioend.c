@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "common.h"
+#include "kbtf.h"
 #include "opts.h"
 #include "ioend_verdict.h"
 #include "ioend.skel.h"
@@ -48,8 +49,9 @@ static const char doc[] =
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --; then\n"
 "waits up to --leak-ms for io_ends still in flight before judging leaks.\n"
 "\n"
-"EXIT STATUS: 0 no violation; 1 violation; 2 usage or setup error;\n"
-"3 events lost, verdict unknown; 4 COMMAND failed.\n"
+"EXIT STATUS (first that applies): 1 violation; 3 events lost, verdict\n"
+"unknown; 4 COMMAND failed; 5 unchecked: no io_end or conversion seen,\n"
+"nothing judged; 0 pass. 2 usage or setup error.\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard ioend -d 10                    # all ext4 filesystems, 10 s\n"
@@ -98,55 +100,7 @@ static const char *mode_name(int m)
 	return m == IOEND_MODE_SERIES ? "series" : m == IOEND_MODE_FENTRY ? "fentry" : "auto";
 }
 
-/* ---- what the running kernel offers ---- */
-
-struct kbtf {
-	struct btf *vmlinux;
-	struct btf *ext4;	/* module BTF when ext4 is a module */
-};
-
-static int find(const struct kbtf *k, const char *name, int kind)
-{
-	int id = btf__find_by_name_kind(k->vmlinux, name, kind);
-
-	if (id < 0 && k->ext4)
-		id = btf__find_by_name_kind(k->ext4, name, kind);
-	return id;
-}
-
-static bool have_tp(const struct kbtf *k, const char *tp)
-{
-	char name[128];
-
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	return find(k, name, BTF_KIND_TYPEDEF) >= 0;
-}
-
-/* Number of arguments of a tracepoint, -1 if absent. */
-static int tp_nargs(const struct kbtf *k, const char *tp)
-{
-	const struct btf *b = k->vmlinux;
-	const struct btf_type *t;
-	char name[128];
-	int id;
-
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF);
-	if (id < 0 && k->ext4) {
-		b = k->ext4;
-		id = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF);
-	}
-	if (id < 0)
-		return -1;
-	t = btf__type_by_id(b, id);			/* typedef */
-	t = btf__type_by_id(b, t->type);		/* pointer */
-	if (!t || !btf_is_ptr(t))
-		return -1;
-	t = btf__type_by_id(b, t->type);		/* func_proto */
-	if (!t || !btf_is_func_proto(t))
-		return -1;
-	return btf_vlen(t) - 1;				/* minus void *__data */
-}
+/* ---- what the running kernel offers (vmlinux and ext4 module BTF) ---- */
 
 static const char *const series_tps[] = {
 	"ext4_io_end_alloc", "ext4_io_end_submit_bio", "ext4_io_end_defer",
@@ -158,15 +112,16 @@ static const char *const fentry_funcs[] = {
 	"ext4_convert_unwritten_io_end_vec", NULL,
 };
 
-/* Names from @list that are missing, comma-separated into @buf. */
-static int missing(const struct kbtf *k, const char *const *list, bool funcs,
+/* Names from @list that are missing, comma-separated into @buf. (ext4 is
+ * loaded: the preflight found its ext4_sync_file_* tracepoints.) */
+static int missing(struct wbg_kbtf *k, const char *const *list, bool funcs,
 		   char *buf, size_t len)
 {
 	int n = 0;
 
 	buf[0] = 0;
 	for (; *list; list++) {
-		bool ok = funcs ? find(k, *list, BTF_KIND_FUNC) >= 0 : have_tp(k, *list);
+		bool ok = funcs ? wbg_kbtf_have_func(k, *list) : wbg_kbtf_have_tp(k, *list);
 
 		if (ok)
 			continue;
@@ -338,6 +293,8 @@ static void read_bpf_stats(struct ioend_bpf *skel)
 	}
 }
 
+#define UNCHECKED_WHY "no ext4 io_end and no unwritten-extent conversion was seen in the traced scope: C1-C4 judged nothing"
+
 static void report(int mode, const struct run *run, const struct ioend_counts *cnt,
 		   const struct ioend_result *r, double secs)
 {
@@ -356,7 +313,9 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       "\"in_flight\":%llu,\"c4_surfaced\":%llu,\"untracked_release\":%llu,"
 		       "\"inconsistent\":%llu,\"conv_latency_us_p50\":%llu,"
 		       "\"conv_latency_us_p99\":%llu,\"bpf_run_ns\":%llu,\"bpf_run_cnt\":%llu,"
-		       "\"lost\":%llu,\"map_full\":%llu,\"verdict\":\"%s\"}\n",
+		       "\"lost\":%llu,\"rb_drops\":%llu,\"map_full\":%llu,"
+		       "\"syncs_table_full\":%llu,\"failures_table_full\":%llu,"
+		       "\"verdict\":\"%s\"",
 		       mode_name(mode), secs,
 		       (unsigned long long)c[ICT_ALLOC], (unsigned long long)c[ICT_SUBMIT],
 		       (unsigned long long)c[ICT_DEFER], (unsigned long long)c[ICT_DEFER_QUEUED],
@@ -373,8 +332,15 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       (unsigned long long)st->untracked_release,
 		       (unsigned long long)st->inconsistent, p50, p99,
 		       (unsigned long long)bpf_run_ns, (unsigned long long)bpf_run_cnt,
-		       (unsigned long long)r->lost, (unsigned long long)c[ICT_MAP_FULL],
+		       (unsigned long long)r->lost, (unsigned long long)c[ICT_RB_DROPS],
+		       (unsigned long long)c[ICT_MAP_FULL],
+		       (unsigned long long)st->syncs_full, (unsigned long long)st->fails_full,
 		       wbg_verdict_name(r->verdict));
+		if (r->verdict == WBG_UNCHECKED) {
+			printf(",\"unchecked_reason\":");
+			wbg_json_str(stdout, UNCHECKED_WHY);
+		}
+		printf("}\n");
 		return;
 	}
 	printf("\nwbguard ioend: %.1f s, %s mode\n", secs, mode_name(mode));
@@ -406,8 +372,16 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 	if (st->inconsistent)
 		printf("  inconsistent event order              %llu\n",
 		       (unsigned long long)st->inconsistent);
-	printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
-	       r->verdict == WBG_UNKNOWN ? " (events were lost; raise --ringbuf-kb)" : "");
+	if (r->untracked)
+		printf("  fsyncs / failures not followed (full) %llu / %llu\n",
+		       (unsigned long long)st->syncs_full, (unsigned long long)st->fails_full);
+	if (r->verdict == WBG_UNCHECKED)
+		printf("verdict: unchecked (%s)\n", UNCHECKED_WHY);
+	else
+		printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
+		       r->verdict != WBG_UNKNOWN ? "" : r->lost ?
+		       " (events were lost; raise --ringbuf-kb)" :
+		       " (event order impossible, or C3/C4 tables full)");
 }
 
 int cmd_ioend(int argc, char **argv)
@@ -426,7 +400,7 @@ int cmd_ioend(int argc, char **argv)
 	struct ioend_counts cnt;
 	struct ioend_result r;
 	struct run run = {0};
-	struct kbtf k = {0};
+	struct wbg_kbtf k;
 	const char *stage = "";
 	uint32_t rb_bytes;
 	uint64_t t0, leak_ns;
@@ -439,26 +413,22 @@ int cmd_ioend(int argc, char **argv)
 	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("ioend", "--ringbuf-kb must be a power of two >= 4");
 
-	wbg_preflight("ioend", sync_tps);
+	/* ext4's tracepoints: in vmlinux, or in /sys/kernel/btf/ext4 when
+	 * ext4 is a module (which must then be loaded) */
+	wbg_preflight("ioend", sync_tps, &k);
 	wbg_setup_libbpf_log(env.o.verbose);
 
-	k.vmlinux = btf__load_vmlinux_btf();
-	if (!k.vmlinux)
-		wbg_die("ioend", "cannot load kernel BTF: %s", strerror(errno));
-	if (!access("/sys/kernel/btf/ext4", R_OK))
-		k.ext4 = btf__load_module_btf("ext4", k.vmlinux);
 	series_ok = !missing(&k, series_tps, false, miss_series, sizeof(miss_series));
 	fentry_ok = !missing(&k, fentry_funcs, true, miss_fentry, sizeof(miss_fentry));
-	if (!have_tp(&k, "kmem_cache_free")) {
+	if (!wbg_kbtf_have_tp(&k, "kmem_cache_free")) {
 		snprintf(miss_fentry + strlen(miss_fentry),
 			 sizeof(miss_fentry) - strlen(miss_fentry), "%stracepoint kmem_cache_free",
 			 fentry_ok ? "" : ", ");
 		fentry_ok = false;
 	}
-	conv_tp = tp_nargs(&k, "ext4_convert_unwritten_extents") == 6;
-	conv_fn = find(&k, "ext4_convert_unwritten_extents", BTF_KIND_FUNC) >= 0;
-	btf__free(k.ext4);
-	btf__free(k.vmlinux);
+	conv_tp = wbg_kbtf_tp_nargs(&k, "ext4_convert_unwritten_extents") == 6;
+	conv_fn = wbg_kbtf_have_func(&k, "ext4_convert_unwritten_extents");
+	wbg_kbtf_close(&k);
 
 	mode = env.mode;
 	if (mode == IOEND_MODE_SERIES && !series_ok)
@@ -538,8 +508,5 @@ int cmd_ioend(int argc, char **argv)
 	ioend_bpf__destroy(skel);
 	ioend_state_free(&run.st);
 
-	if (child_rc)
-		return child_rc;
-	return r.verdict == WBG_PASS ? WBG_EXIT_PASS :
-	       r.verdict == WBG_VIOLATION ? WBG_EXIT_VIOLATION : WBG_EXIT_UNKNOWN;
+	return wbg_exit_code(r.verdict, child_rc != 0);
 }

@@ -266,7 +266,7 @@ static void add_failure(struct ioend_state *st, const struct ioend_event *ev)
 			return;
 		}
 	}
-	st->fails_untracked++;
+	st->fails_full++;
 }
 
 int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
@@ -364,7 +364,8 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 		struct ioend_sync *s = sync_slot(st, e->pid, true);
 
 		if (!s) {
-			st->syncs_untracked++;
+			/* C3/C4 cannot judge this fsync: no pass */
+			st->syncs_full++;
 			return 0;
 		}
 		s->dev = e->dev;
@@ -486,11 +487,20 @@ struct ioend_result ioend_finish(struct ioend_state *st,
 			r.viol[IOEND_C4]++;
 	r.lost = cnt->c[ICT_RB_DROPS] + cnt->c[ICT_MAP_FULL];
 	r.inconsistent = st->inconsistent > 0;
+	/* C3/C4 state that found no room: those fsyncs were not judged */
+	r.untracked = st->syncs_full + st->fails_full;
 	for (i = 0; i < IOEND_NINV; i++)
 		total += r.viol[i];
 	/* A leak claim needs the whole stream: lost releases look like leaks. */
 	if (r.lost || r.inconsistent)
 		total -= r.leaks;
-	r.verdict = wbg_verdict_of(total, r.lost || r.inconsistent);
+	r.verdict = wbg_verdict_of(total, r.lost || r.inconsistent || r.untracked);
+	/* unchecked: no io_end and no direct-I/O conversion went by (an
+	 * fsync alone has nothing to wait for) */
+	r.judged = cnt->c[ICT_ALLOC] || cnt->c[ICT_RELEASE] ||
+		   cnt->c[ICT_CONV_END] || cnt->c[ICT_CONVERT_EXTENTS] ||
+		   st->ev[IOEND_EV_ALLOC] || st->ev[IOEND_EV_RELEASE] ||
+		   st->ev[IOEND_EV_CONV_END] || st->ev[IOEND_EV_CONVERT_EXTENTS];
+	r.verdict = wbg_verdict_judged(r.verdict, r.judged);
 	return r;
 }

@@ -103,8 +103,9 @@ struct ioend_state {
 	uint64_t converted_inline;	/* converted without a DEFER */
 	uint64_t untracked_release;	/* allocated before tracing began */
 	uint64_t inconsistent;		/* event order impossible without loss */
-	uint64_t syncs_untracked;	/* table full or exit without enter */
-	uint64_t fails_untracked;
+	uint64_t syncs_untracked;	/* exit without enter: began before tracing */
+	uint64_t syncs_full;		/* no room to follow an fsync: unknown */
+	uint64_t fails_full;		/* no room to remember a failure: unknown */
 	struct wbg_hist conv_lat;	/* defer (or submit) -> convert_end, ns */
 	struct wbg_hist life;		/* alloc -> release, ns */
 };
@@ -115,7 +116,9 @@ struct ioend_result {
 	uint64_t leaks;			/* C1 part of viol[] found at the end */
 	uint64_t in_flight;		/* live, younger than the bound */
 	uint64_t lost;			/* ring-buffer drops + full maps */
+	uint64_t untracked;		/* C3/C4 tables full (syncs_full + fails_full) */
 	bool inconsistent;
+	bool judged;			/* an io_end or a conversion was seen */
 };
 
 void ioend_state_init(struct ioend_state *st, uint64_t leak_ns);

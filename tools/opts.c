@@ -6,18 +6,20 @@
 #include <bpf/libbpf.h>
 #include "opts.h"
 #include "common.h"
+#include "devres.h"
 
 error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
 			 struct argp_state *state)
 {
-	const char *why;
+	char why[1024];
 
 	switch (key) {
 	case 'd':
 		o->duration_s = wbg_parse_long(o->name, arg, 1, 86400 * 365, "duration");
 		break;
 	case 'D':
-		if (wbg_parse_dev(arg, &o->dev, &why))
+		if (wbg_resolve_dev(arg, NULL, &o->dev, why, sizeof(why),
+				    o->dev_how, sizeof(o->dev_how)))
 			wbg_die(o->name, "bad device '%s': %s", arg, why);
 		o->dev_arg = arg;
 		break;
@@ -51,10 +53,11 @@ error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
 
 const char *wbg_scope(const struct wbg_opts *o)
 {
-	static char buf[512];
+	static char buf[1024];
 
-	snprintf(buf, sizeof(buf), "%s%s%s, %s",
+	snprintf(buf, sizeof(buf), "%s%s%s%s%s%s, %s",
 		 o->dev_arg ? "device " : "all devices", o->dev_arg ? o->dev_arg : "",
+		 o->dev_how[0] ? " (" : "", o->dev_how, o->dev_how[0] ? ")" : "",
 		 o->pid ? " (one process)" : "",
 		 o->cmd ? "until the command ends" :
 		 o->duration_s ? "for the given duration" : "Ctrl-C to end");

@@ -19,6 +19,7 @@ struct wbg_opts {
 	long duration_s;	/* 0: until Ctrl-C or COMMAND ends */
 	uint32_t dev;		/* kernel dev_t, 0: all devices */
 	const char *dev_arg;
+	char dev_how[192];	/* what --dev matched, for the start line */
 	pid_t pid;		/* 0: all processes */
 	bool json;
 	bool verbose;
@@ -31,7 +32,7 @@ struct wbg_opts {
 #define WBG_OPT_DURATION \
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: until Ctrl-C or COMMAND ends)", 0 }
 #define WBG_OPT_DEV \
-	{ "dev", 'D', "DEV", 0, "Only this device: MAJ:MIN, /dev/node or a path on the filesystem", 0 }
+	{ "dev", 'D', "DEV", 0, "Only this filesystem: a mount point or a file in it, its block device (partition, /dev/mapper/...), or MAJ:MIN; matched against the superblock's s_dev (btrfs: anonymous)", 0 }
 #define WBG_OPT_PID \
 	{ "pid", 'p', "PID", 0, "Only events from this process (tgid)", 0 }
 #define WBG_OPT_JSON(what) \

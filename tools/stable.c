@@ -38,8 +38,10 @@ static const char doc[] =
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
-"EXIT STATUS: 0 no violation; 1 violation (even if COMMAND failed);\n"
-"2 usage or setup error; 3 events lost, verdict unknown; 4 COMMAND failed.\n"
+"EXIT STATUS (first that applies): 1 violation; 3 events lost, verdict\n"
+"unknown; 4 COMMAND failed; 5 unchecked: no folio of a stable-writes mapping\n"
+"was dirtied (or the kernel cannot tell them), nothing judged; 0 pass.\n"
+"2 usage or setup error.\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard stable -d 10                  # all devices, 10 seconds\n"
@@ -139,7 +141,8 @@ static void read_counters(struct stable_bpf *skel, struct stable_counts *out)
 }
 
 static void report(const struct run *run, const struct stable_counts *cnt,
-		   const struct stable_result *r, double secs)
+		   const struct stable_result *r, enum wbg_verdict v,
+		   const char *unchecked, double secs)
 {
 	const struct stable_state *st = &run->st;
 	const uint64_t *c = cnt->c;
@@ -166,10 +169,23 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		       (unsigned long long)c[STC_WAIT_STABLE_WRITER],
 		       (unsigned long long)c[STC_WAIT_SLEPT]);
 		wbg_hist_json(stdout, &st->wait_lat, 1000);
-		printf(",\"lost\":%llu,\"waiter_table_full\":%llu,\"verdict\":\"%s\"}\n",
-		       (unsigned long long)r->lost,
+		/* every field that can make the verdict unknown or unchecked */
+		printf(",\"lost\":%llu,\"stream_short\":%s,\"bad_events\":%llu,"
+		       "\"episodes_untracked\":%llu,\"pending_table_full\":%llu,"
+		       "\"core_missing\":%s,\"waiter_table_full\":%llu,"
+		       "\"verdict\":\"%s\"",
+		       (unsigned long long)r->lost, r->stream_short ? "true" : "false",
+		       (unsigned long long)st->bad_events,
+		       (unsigned long long)st->stable_untracked,
+		       (unsigned long long)c[STC_PENDING_FULL],
+		       r->core_missing ? "true" : "false",
 		       (unsigned long long)c[STC_WAITMAP_FULL],
-		       wbg_verdict_name(r->verdict));
+		       wbg_verdict_name(v));
+		if (v == WBG_UNCHECKED) {
+			printf(",\"unchecked_reason\":");
+			wbg_json_str(stdout, unchecked);
+		}
+		printf("}\n");
 		return;
 	}
 	printf("\nwbguard stable: %.1f s, tracepoint mode\n", secs);
@@ -207,8 +223,15 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		       (unsigned long long)c[STC_WAITMAP_FULL]);
 	if (r->core_missing)
 		printf("  kernel lacks PG_writeback/AS_STABLE_WRITES enums: folios not decoded\n");
-	printf("verdict: %s%s\n", wbg_verdict_name(r->verdict),
-	       r->verdict == WBG_UNKNOWN ? " (events were lost; raise --ringbuf-kb)" : "");
+	if (r->stream_short || st->bad_events || st->stable_untracked)
+		printf("  stream incomplete                      short %d, bad events %llu, episodes not followed %llu\n",
+		       r->stream_short, (unsigned long long)st->bad_events,
+		       (unsigned long long)st->stable_untracked);
+	if (v == WBG_UNCHECKED)
+		printf("verdict: unchecked (%s)\n", unchecked);
+	else
+		printf("verdict: %s%s\n", wbg_verdict_name(v),
+		       v == WBG_UNKNOWN ? " (events were lost; raise --ringbuf-kb)" : "");
 }
 
 static const char *const tracepoints[] = {
@@ -227,6 +250,8 @@ int cmd_stable(int argc, char **argv)
 	struct wbg_child child = {0};
 	struct stable_counts cnt;
 	struct stable_result r;
+	enum wbg_verdict verdict;
+	const char *unchecked;
 	struct run run = {0};
 	uint32_t rb_bytes;
 	uint64_t t0;
@@ -237,7 +262,7 @@ int cmd_stable(int argc, char **argv)
 	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("stable", "--ringbuf-kb must be a power of two >= 4");
 
-	wbg_preflight("stable", tracepoints);
+	wbg_preflight("stable", tracepoints, NULL);
 	wbg_setup_libbpf_log(env.o.verbose);
 	stable_state_init(&run.st);
 
@@ -283,16 +308,17 @@ int cmd_stable(int argc, char **argv)
 	child_rc = wbg_child_finish(&child, "stable");
 
 	r = stable_finish(&run.st, &cnt, skel->bss->nr_pending);
-	report(&run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
+	/* S1 judged nothing: no stable-mapping folio dirtied, or the kernel
+	 * cannot tell stable mappings apart */
+	verdict = wbg_verdict_judged(r.verdict, cnt.c[STC_DIRTY_STABLE] && !r.core_missing);
+	unchecked = r.core_missing ?
+		"the kernel lacks the PG_writeback/AS_STABLE_WRITES enum values: stable mappings cannot be told apart" :
+		"no folio of a stable-writes mapping was dirtied in the traced scope: S1 judged nothing";
+	report(&run, &cnt, &r, verdict, unchecked, (wbg_now_ns() - t0) / 1e9);
 	fflush(stdout);
 
 	ring_buffer__free(rb);
 	stable_bpf__destroy(skel);
 
-	/* A violation is the news even when the command failed with it. */
-	if (r.verdict == WBG_VIOLATION)
-		return WBG_EXIT_VIOLATION;
-	if (child_rc)
-		return child_rc;
-	return r.verdict == WBG_PASS ? WBG_EXIT_PASS : WBG_EXIT_UNKNOWN;
+	return wbg_exit_code(verdict, child_rc != 0);
 }

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
+#include "kbtf.h"
 #include "tpcount.skel.h"
 
 #define TPCOUNT_MAX 64
@@ -93,6 +94,19 @@ static const char *tracefs_dir(void)
 	return NULL;
 }
 
+/* Exit naming why CATEGORY:EVENT is not in tracefs: its module (taken
+ * from the event's name, as for BTF) not loaded, or missing outright. */
+static void __attribute__((noreturn)) missing_tracepoint(const char *arg, const char *event)
+{
+	struct wbg_kbtf k;
+	char why[512];
+
+	if (!wbg_kbtf_open(&k, NULL, NULL, NULL) &&
+	    wbg_kbtf_why_missing(&k, event, true, why, sizeof(why)))
+		wbg_die("tpcount", "%s", why);
+	wbg_die("tpcount", "tracepoint %s is missing in the running kernel", arg);
+}
+
 int cmd_tpcount(int argc, char **argv)
 {
 	static const struct argp argp = {
@@ -120,8 +134,7 @@ int cmd_tpcount(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%.*s/%s", tdir,
 			 (int)(c - env.events[i]), env.events[i], c + 1);
 		if (access(path, F_OK))
-			wbg_die("tpcount", "tracepoint %s is missing in the running kernel",
-				env.events[i]);
+			missing_tracepoint(env.events[i], c + 1);
 	}
 	wbg_setup_libbpf_log(env.verbose);
 	skel = tpcount_bpf__open_and_load();

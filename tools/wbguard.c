@@ -30,13 +30,15 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", subcommands[i].name,
 			subcommands[i].summary);
 	fprintf(f, "\n'wbguard COMMAND --help' lists a command's options.\n\n"
-		"EXIT STATUS:\n"
-		"  0  no violation (and no event lost)\n"
+		"EXIT STATUS (the first that applies):\n"
 		"  1  an invariant was violated\n"
-		"  2  usage or setup error (bad option or device, not root,\n"
-		"     no BTF, a tracepoint missing)\n"
 		"  3  events were lost: the verdict is unknown\n"
-		"  4  the command run after -- failed\n\n"
+		"  4  the command run after -- failed\n"
+		"  5  unchecked: nothing was judged (the scope saw nothing the\n"
+		"     invariants are about, or the kernel cannot support the check)\n"
+		"  0  pass: something was judged, no violation, nothing lost\n"
+		"  2  usage or setup error (bad option or device, not root,\n"
+		"     no BTF, a tracepoint missing, its module not loaded)\n\n"
 		"EXAMPLES:\n"
 		"  wbguard stable -d 10\n"
 		"  wbguard stable --dev /mnt/test --json -- ./workload\n");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # wbguard dax on the running kernel. Without the wbguard series (the
 # host's 6.18) it must run in stock mode on the fs_dax/ext4 tracepoints,
-# say that D1 is impossible, and exit 0 with verdict "unchecked";
+# say that D1 is impossible, and exit 5 with verdict "unchecked";
 # --mode series must refuse with exit 2 and a clear message. On a kernel
 # with the series (the guest) auto mode picks series.
 . "$(dirname "$0")/lib.sh"
@@ -32,14 +32,17 @@ grep -q 'result=ok' "$out" || fail "workload failed"
 [ "$(json_field "$out" mode)" = "$want_mode" ] || fail "mode not $want_mode"
 [ "$(json_field "$out" lost)" -eq 0 ] || fail "events lost"
 if [ "$want_mode" = stock ]; then
-	[ "$rc" -eq 0 ] || fail "stock mode exit $rc, want 0"
+	[ "$rc" -eq 5 ] || fail "stock mode exit $rc, want 5 (unchecked)"
+	json_field "$out" unchecked_reason | grep -q 'stock mode' || fail "no unchecked reason"
 	[ "$(json_field "$out" verdict)" = unchecked ] || fail "verdict not unchecked"
 	[ "$(json_field "$out" D1)" = null ] || fail "D1 reported in stock mode"
 	json_field "$out" 'impossible[0]' | grep -q '^D1:' || fail "impossible checks not stated"
 	# no DAX on a loop device: nothing counted
 	[ "$(json_field "$out" faults_pte)" -eq 0 ] || fail "DAX faults on a non-DAX fs?"
 	# text mode says so too
-	"$WBG" dax -d 1 > "$WBG_TMP/text" 2>&1 || fail "text mode exit $?"
+	rc=0; "$WBG" dax -d 1 > "$WBG_TMP/text" 2>&1 || rc=$?
+	[ "$rc" -eq 5 ] || fail "text mode exit $rc, want 5"
 	grep -q 'D1 .*not checked' "$WBG_TMP/text" || fail "text mode does not say D1 is unchecked"
+	grep -q '^verdict: unchecked (stock mode' "$WBG_TMP/text" || fail "text verdict line"
 fi
 echo "wbguard dax: $want_mode mode ok"

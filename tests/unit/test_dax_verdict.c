@@ -146,7 +146,8 @@ static void refused_write_fault_is_not_d1(void)
 	lookup(3, 4, 1, DAX_MAP_UNWRITTEN, 1, DAX_MAP_UNWRITTEN, 1);
 	CHECK(fault(3, 4 << 12, 1, 0, DAX_IOMAP_UNWRITTEN, 0) == DAX_CLASS_FAULT);
 	r = dax_finish(st, &cnt, true);
-	CHECK(r.verdict == WBG_PASS);
+	/* nothing mapped, nothing judged: no pass */
+	CHECK(r.verdict == WBG_UNCHECKED);
 	CHECK(st->write_faults_refused == 1);
 	CHECK(st->nr_pending == 0);
 }
@@ -202,7 +203,7 @@ static void other_fs_not_judged(void)
 {
 	reset();
 	fault_fs(30, 0, 1, 0, DAX_IOMAP_MAPPED, 0, 0x58465342);
-	CHECK(dax_finish(st, &cnt, true).verdict == WBG_PASS);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_UNCHECKED);
 	CHECK(st->write_faults_other_fs == 1);
 	CHECK(st->d1_checked == 0);
 }
@@ -213,7 +214,8 @@ static void write_syscall_lookups(void)
 	reset();
 	lookup(40, 0, 16, DAX_MAP_UNWRITTEN, 1, CONVERTED, 16);
 	lookup(40, 16, 16, DAX_MAP_UNWRITTEN, 1, CONVERTED, 16);
-	CHECK(dax_finish(st, &cnt, true).verdict == WBG_PASS);
+	/* no write fault: D1 judged nothing */
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_UNCHECKED);
 	CHECK(st->lookups_unused == 1);
 	CHECK(st->conversions == 2);
 }
@@ -282,6 +284,19 @@ static void many_threads(void)
 	CHECK(st->conversions == 3000);
 }
 
+/* Stock mode cannot check D1: unchecked even with write faults, never a
+ * pass; losses still make it unknown. */
+static void stock_mode_is_unchecked(void)
+{
+	reset();
+	CHECK(dax_finish(st, &cnt, false).verdict == WBG_UNCHECKED);
+	CHECK(!dax_finish(st, &cnt, false).checked);
+	/* an empty series-mode run judged nothing either */
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_UNCHECKED);
+	cnt.c[DXC_RB_DROPS] = 1;
+	CHECK(dax_finish(st, &cnt, false).verdict == WBG_UNKNOWN);
+}
+
 static void reason_names(void)
 {
 	CHECK(strstr(dax_d1_reason_name(DAX_D1_NOT_CONVERTED), "without zeroing"));
@@ -308,6 +323,7 @@ int main(void)
 	RUN(core_missing_is_unknown);
 	RUN(bad_event_type);
 	RUN(many_threads);
+	RUN(stock_mode_is_unchecked);
 	RUN(reason_names);
 	free(st);
 	return failures ? 1 : 0;

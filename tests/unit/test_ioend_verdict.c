@@ -406,6 +406,63 @@ static void table_grows(void)
 	CHECK(finish().verdict == WBG_PASS);
 }
 
+/* Nothing the invariants are about: no verdict, whatever else went by. */
+static void nothing_judged_is_unchecked(void)
+{
+	reset();
+	CHECK(finish().verdict == WBG_UNCHECKED);
+	/* fsyncs alone: nothing they had to wait for */
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 42);
+	feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 42);
+	CHECK(finish().verdict == WBG_UNCHECKED);
+	CHECK(!finish().judged);
+	/* losses still make it unknown (precedence) */
+	cnt.c[ICT_RB_DROPS] = 1;
+	CHECK(finish().verdict == WBG_UNKNOWN);
+	/* a direct-I/O conversion is judged */
+	reset();
+	feed(IOEND_EV_CONVERT_EXTENTS, 0, 5, 0, 0, 42);
+	CHECK(finish().verdict == WBG_PASS);
+	/* ... and so are io_ends counted in BPF but filtered from the stream */
+	reset();
+	cnt.c[ICT_ALLOC] = 1;
+	cnt.c[ICT_RELEASE] = 1;
+	CHECK(finish().judged);
+}
+
+/* C3/C4 tracking that runs out of room cannot judge those fsyncs: unknown. */
+static void full_tables_are_unknown(void)
+{
+	unsigned int i;
+	struct ioend_result r;
+
+	reset();
+	clean_life(0x100, 5);
+	for (i = 0; i <= IOEND_MAX_SYNCS; i++)
+		feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 1000 + i);
+	r = finish();
+	CHECK(st.syncs_full == 1);
+	CHECK(r.untracked == 1);
+	CHECK(r.verdict == WBG_UNKNOWN);
+
+	reset();
+	for (i = 0; i <= IOEND_MAX_FAILURES; i++) {
+		uint64_t a = 0x10000 + i * 0x100;
+
+		feed(IOEND_EV_ALLOC, a, 100 + i, 0, 0, 1);
+		feed(IOEND_EV_SUBMIT, a, 100 + i, IOEND_FL_UNWRITTEN, 0, 1);
+		feed(IOEND_EV_CONV_START, a, 100 + i, IOEND_FL_UNWRITTEN, 0, 2);
+		feed(IOEND_EV_CONV_END, a, 100 + i, IOEND_FL_UNWRITTEN, -5, 2);
+		feed(IOEND_EV_RELEASE, a, 100 + i, 0, 0, 2);
+	}
+	r = finish();
+	CHECK(st.fails_full == 1);
+	CHECK(r.verdict == WBG_UNKNOWN);
+	/* a violation seen still stands */
+	feed(IOEND_EV_RELEASE, 0x10000, 100, 0, 0, 2);
+	CHECK(finish().verdict == WBG_VIOLATION);
+}
+
 static void bad_type(void)
 {
 	struct ioend_event e = { .type = 99 };
@@ -440,6 +497,8 @@ int main(void)
 	RUN(drops_make_unknown);
 	RUN(alloc_of_live_address_is_inconsistent);
 	RUN(table_grows);
+	RUN(nothing_judged_is_unchecked);
+	RUN(full_tables_are_unknown);
 	RUN(bad_type);
 	ioend_state_free(&st);
 	return failures ? 1 : 0;

@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 #include "wbg_test.h"
 #include "common.h"
+#include "hist.h"
 
 static void dev_major_minor(void)
 {
@@ -62,6 +63,25 @@ static void json_escaping(void)
 	CHECK(strcmp(buf, "\"a\\\"b\\\\c\\u000a\"") == 0);
 }
 
+/* The histogram JSON has no duplicate keys: small buckets divided to
+ * microseconds all used to be "0". */
+static void hist_json_no_duplicate_keys(void)
+{
+	struct wbg_hist h = {0};
+	char buf[2048] = {0};
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	uint64_t v;
+
+	for (v = 1; v < 1u << 20; v <<= 1)
+		wbg_hist_add(&h, v);
+	wbg_hist_json(f, &h, 1000);
+	fclose(f);
+	CHECK(strstr(buf, "\"log2_buckets_ns\":[[0,1,1],[2,3,1],[4,7,1]"));
+	CHECK(strstr(buf, "[524288,1048575,1]]}"));
+	CHECK(!strstr(buf, "\"0\":"));
+	CHECK(strstr(buf, "\"count\":20"));
+}
+
 int main(void)
 {
 	int failures = 0;
@@ -71,5 +91,6 @@ int main(void)
 	RUN(dev_from_path);
 	RUN(ringbuf_sizes);
 	RUN(json_escaping);
+	RUN(hist_json_no_duplicate_keys);
 	return failures ? 1 : 0;
 }
