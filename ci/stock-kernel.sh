@@ -57,6 +57,16 @@ for line in "${lines[@]}"; do
 	apt_private "$suite" "$uri" >/dev/null || die "apt-get update of $suite failed"
 	updated[$suite]=1
 	read -r pkg ver < <(newest "$re") || die "line $line: no package matching $re in $suite"
+	# Debian 12's 6.1 kernel is updated through bookworm-security (6.1.192 there while the
+	# point release still has 6.1.176): an up-to-date Debian 12 runs the newer one.
+	if [ "$line" = 6.1 ] && s_uri=$(apt_uri_for "$codename-security") && [ -n "$s_uri" ]; then
+		apt_private "$codename-security" "$s_uri" >/dev/null || die "apt-get update of $codename-security failed"
+		if read -r spkg sver < <(newest "$re") && dpkg --compare-versions "$sver" gt "$ver"; then
+			pkg=$spkg ver=$sver suite=$codename-security
+		else
+			apt_private "$suite" "$uri" >/dev/null	# back to the suite the package is in
+		fi
+	fi
 	pkgs=("$pkg")
 	# 7.3: the modules are a separate package of the same version
 	[ "$line" = 7.3 ] && pkgs+=("${pkg/linux-binary-/linux-modules-}")

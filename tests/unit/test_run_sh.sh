@@ -57,6 +57,10 @@ check mutation_without_result_fails 1 '^FAIL mutation/fake \(no result\)' -- \
 	WBG_MAKE_MUT="$(mk broken)" WBG_MUTATIONS="$tmp/fake.patch" "$top/tests/run.sh" mut
 check mutation_caught_passes 0 '^PASS mutation/fake' '^1 passed, 0 failed' -- \
 	WBG_MAKE_MUT="$(mk mut-one)" WBG_MUTATIONS="$tmp/fake.patch" "$top/tests/run.sh" mut
+check stock_unplannable_fails 1 '^FAIL stock/harness' '^0 passed, 1 failed, 0 skipped$' -- \
+	WBG_MAKE_STOCK="$(mk unplannable)" "$top/tests/run.sh" stock
+check fentry_without_logs_fails 1 '^FAIL fentry/compare' -- \
+	WBG_MAKE_FENTRY="$(mk broken)" "$top/tests/run.sh" fentry
 check skip_only_on_request 0 '^SKIP vm \(WBG_SKIP\)' '^skipped on request \(WBG_SKIP\): vm$' \
 	'^0 passed, 0 failed, 1 skipped$' -- \
 	WBG_SKIP=vm WBG_MAKE_VM="$(mk broken)" "$top/tests/run.sh" vm

@@ -1,0 +1,39 @@
+#!/bin/sh
+# wbguard dax on a stock kernel: ext4 -o dax on /dev/pmem0 (nd_pmem from the package, the
+# region from memmap= on the command line), the dax_fault workload. Without the series no
+# tracepoint shows the iomap a fault maps, so D1 cannot be judged: auto mode must pick stock
+# mode, count the faults and the zero+convert of unwritten extents, say D1 is impossible and
+# end unchecked (exit 5), never pass; the workload's data checks pass before and after a remount.
+set -u
+. "$WBG_TOP/tests/stock/stock_lib.sh"
+stock_modules ext4 nd_pmem
+modinfo dax_pmem >/dev/null 2>&1 && stock_modules dax_pmem
+dev=/dev/pmem0 mnt=/mnt/dax wl=$WBG_BIN/workloads/dax_fault
+for i in 1 2 3 4 5; do [ -b $dev ] && break; sleep 1; done
+[ -b $dev ] || { echo "FAIL: no $dev"; exit 1; }
+fail() { echo "FAIL: $*"; exit 1; }
+trap 'umount $mnt 2>/dev/null' EXIT
+field() { grep '"type":"summary"' "$1" | jq -r ".$2"; }
+mkdir -p $mnt
+mkfs.ext4 -q -F -b 4096 -E nodiscard $dev || fail mkfs.ext4
+mount -t ext4 -o dax $dev $mnt || fail "mount -o dax"
+out=/tmp/dax-stock.json rc=0
+$WBG dax --json --dev $mnt -- $wl -f $mnt/f -t 1 > $out 2>/tmp/dax-stock.err || rc=$?
+cat /tmp/dax-stock.err; grep -v '"type":"summary"' $out | head -n 5; grep '"type":"summary"' $out
+umount $mnt || fail umount
+e2fsck -fn $dev >/dev/null || fail "e2fsck found errors"
+mount -t ext4 -o dax $dev $mnt || fail remount
+vrc=0; $wl -f $mnt/f --verify-only || vrc=$?
+umount $mnt
+echo "WBG-MATRIX sub=dax fs=ext4 dev=pmem0 mode=$(field $out mode) exit=$rc verdict=$(field $out verdict)" \
+	"D1=$(field $out D1) faults_pte=$(field $out faults_pte) faults_pmd=$(field $out faults_pmd)" \
+	"stock_zero_conversions=$(field $out stock_zero_conversions) lost=$(field $out lost)"
+[ "$rc" = 5 ] || fail "wbguard dax exit $rc, want 5 (unchecked)"
+[ "$(field $out mode)" = stock ] || fail "mode not stock"
+[ "$(field $out verdict)" = unchecked ] || fail "verdict not unchecked"
+field $out 'impossible[0]' | grep -q '^D1:' || fail "D1 not stated impossible"
+[ "$(field $out lost)" = 0 ] || fail "events lost"
+[ "$(field $out faults_pte)" -gt 0 ] || fail "no DAX PTE fault counted"
+[ "$(field $out stock_zero_conversions)" -gt 0 ] || fail "no zero+convert of an unwritten extent counted"
+grep -q 'result=ok' $out || fail "workload data check failed"
+[ "$vrc" = 0 ] || fail "data check after remount failed"
