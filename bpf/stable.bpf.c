@@ -82,7 +82,6 @@ struct task_state {
 	__u64 ep_mapping;
 	__u64 ep_frame;		/* frame_id() at the dirtying */
 	__u64 wait_folio;	/* last stable wait, for the writer pairing */
-	__u64 wait_frame;
 	__u64 sleep_ns;		/* --latency: switch-out into D state */
 	__u32 lat_pending;	/* --latency: wev not sent yet */
 	__u32 pad;
@@ -320,10 +319,13 @@ int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 	if (s) {
 		if (s->ep_folio)
 			decide(c, s, task, folio, false);
-		/* write_begin order: waited on this folio, now dirties it */
+		/*
+		 * write_begin order: waited on this folio, now dirties it.
+		 * (S3 info: not checked to be the same kernel entry, which
+		 * would cost a frame_id() on this path.)
+		 */
 		if (s->wait_folio) {
-			if (s->wait_folio == (__u64)folio &&
-			    frame_id(task) == s->wait_frame)
+			if (s->wait_folio == (__u64)folio)
 				c->c[STC_WAIT_STABLE_WRITER]++;
 			s->wait_folio = 0;
 		}
@@ -398,12 +400,10 @@ int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 		if (!s)
 			s = bpf_task_storage_get(&tstate, task, NULL,
 						 BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (s) {
+		if (s)
 			s->wait_folio = (__u64)folio;
-			s->wait_frame = frame_id(task);
-		} else {
+		else
 			c->c[STC_WAITMAP_FULL]++;
-		}
 	}
 	if (stable)
 		c->c[STC_WAIT_STABLE]++;

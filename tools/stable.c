@@ -158,7 +158,7 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	if (env.o.json) {
 		printf("{\"type\":\"summary\",\"subject\":\"stable\",\"mode\":\"%s\","
 		       "\"seconds\":%.3f,\"dirtied\":%llu,\"dirtied_stable\":%llu,"
-		       "\"S1\":%llu,\"stable_dirtied_under_writeback\":%llu,"
+		       "\"S1\":%llu,\"S1_kthread\":%llu,\"stable_dirtied_under_writeback\":%llu,"
 		       "\"stable_then_waited\":%llu,\"stable_writeback_ended\":%llu,"
 		       "\"stable_open_at_exit\":%llu,\"rewrites_under_writeback\":%llu,"
 		       "\"waits\":%llu,\"waits_stable\":%llu,\"waits_stable_writer\":%llu,"
@@ -168,6 +168,7 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		       secs, (unsigned long long)c[STC_DIRTY],
 		       (unsigned long long)c[STC_DIRTY_STABLE],
 		       (unsigned long long)r->s1,
+		       (unsigned long long)st->stable_kthread,
 		       (unsigned long long)c[STC_STABLE_UNDER_WB],
 		       (unsigned long long)st->stable_waited,
 		       (unsigned long long)st->stable_ended,
@@ -202,8 +203,8 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	printf("  folios dirtied                         %llu (on stable-writes mappings: %llu)\n",
 	       (unsigned long long)c[STC_DIRTY],
 	       (unsigned long long)c[STC_DIRTY_STABLE]);
-	printf("  S1 stable folio changed in writeback   %llu\n",
-	       (unsigned long long)r->s1);
+	printf("  S1 stable folio changed in writeback   %llu (by kernel threads: %llu)\n",
+	       (unsigned long long)r->s1, (unsigned long long)st->stable_kthread);
 	printf("     dirtied under writeback, then waited %llu (page_mkwrite order), writeback over first %llu, undecided at exit %llu\n",
 	       (unsigned long long)st->stable_waited,
 	       (unsigned long long)st->stable_ended,
