@@ -34,7 +34,8 @@
  *   - anything else (a dirty or wait of another folio, a wait on that
  *     folio from a later system call or fault): T went on without waiting
  *     in the dirtying entry; if the folio is still the same folio
- *     (mapping, index), still dirty and still under writeback, the
+ *     (mapping, index), still dirty and still under writeback, and
+ *     nobody else dirtied it under writeback since (last_dirty_wb), the
  *     writeback that ran at the dirtying still runs: S1. Else it ended
  *     before T went on: fine (a page_mkwrite whose writeback ended
  *     between its dirty and its wait looks exactly like that).
@@ -96,6 +97,30 @@ struct {
 	__type(value, struct task_state);
 } tstate SEC(".maps");
 
+/*
+ * Rare path only: the last dirty-under-writeback of each stable folio
+ * (who and when). A folio found dirty and under writeback when an
+ * episode is decided was last dirtied during the writeback now running
+ * (starting one cleans it); if that last dirtying is not the episode's
+ * own, another thread dirtied it since, under a writeback that may have
+ * begun after the episode's ended: the state says nothing about it.
+ */
+struct dirty_wb_key {
+	__u64 folio;
+};
+struct dirty_wb_val {
+	__u64 ts_ns;
+	__u32 pid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct dirty_wb_key);
+	__type(value, struct dirty_wb_val);
+} last_dirty_wb SEC(".maps");
+
 /* Room for the user register frame; x86-64 needs 21 words, arm64 ~42. */
 #define WBG_FRAME_WORDS 64
 struct frame_buf {
@@ -130,6 +155,18 @@ static __always_inline bool wanted(struct address_space *mapping)
 	if (targ_dev && mapping->host->i_sb->s_dev != targ_dev)
 		return false;
 	return true;
+}
+
+/*
+ * The current task's state, if it has any. A task without any BPF local
+ * storage has task->bpf_storage NULL: one direct load instead of the
+ * helper call for most tasks of the machine.
+ */
+static __always_inline struct task_state *state_of(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return NULL;
+	return bpf_task_storage_get(&tstate, task, NULL, 0);
 }
 
 static __always_inline bool bits_known(void)
@@ -215,6 +252,8 @@ static __always_inline void emit(struct stable_counters *c,
 static __always_inline __u32 folio_now(const struct task_state *s)
 {
 	struct folio *f = (struct folio *)s->ep_folio;
+	struct dirty_wb_key k = { .folio = s->ep_folio };
+	struct dirty_wb_val *last;
 	unsigned long fl;
 	__u32 now = 0;
 
@@ -226,6 +265,9 @@ static __always_inline __u32 folio_now(const struct task_state *s)
 		now |= STABLE_F_NOW_WB;
 	if (wbg_test_bit(wbg_pg_dirty_bit(), fl))
 		now |= STABLE_F_NOW_DIRTY;
+	last = bpf_map_lookup_elem(&last_dirty_wb, &k);
+	if (last && (last->ts_ns != s->ep.ts_ns || last->pid != s->ep.pid))
+		now |= STABLE_F_NOW_SUPERSEDED;
 	return now;
 }
 
@@ -264,9 +306,14 @@ static __always_inline void open_episode(struct stable_counters *c,
 					 struct address_space *mapping,
 					 unsigned long fl)
 {
+	struct dirty_wb_key k = { .folio = (__u64)folio };
+	struct dirty_wb_val v = {};
 	struct stable_event ev;
 
 	fill(&ev, folio, mapping, fl, true);
+	v.ts_ns = ev.ts_ns;
+	v.pid = ev.pid;
+	bpf_map_update_elem(&last_dirty_wb, &k, &v, BPF_ANY);
 	if ((task->flags & WBG_PF_KTHREAD) && !task->mm) {
 		__u32 now = STABLE_F_NOW_WB;
 
@@ -315,7 +362,7 @@ int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 		c->c[STC_DIRTY_STABLE]++;
 
 	task = bpf_get_current_task_btf();
-	s = bpf_task_storage_get(&tstate, task, NULL, 0);
+	s = state_of(task);
 	if (s) {
 		if (s->ep_folio)
 			decide(c, s, task, folio, false);
@@ -392,7 +439,7 @@ int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 	c->c[STC_WAIT]++;
 	task = bpf_get_current_task_btf();
 	kthread = (task->flags & WBG_PF_KTHREAD) && !task->mm;
-	s = bpf_task_storage_get(&tstate, task, NULL, 0);
+	s = state_of(task);
 	if (s && s->ep_folio && decide(c, s, task, folio, true))
 		c->c[STC_WAIT_STABLE_WRITER]++;	/* page_mkwrite order */
 	else if (stable && !kthread) {
@@ -431,7 +478,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 
 	if (!c)
 		return 0;
-	s = bpf_task_storage_get(&tstate, prev, NULL, 0);
+	s = state_of(prev);
 	if (s && s->lat_pending && !s->sleep_ns) {
 		now = bpf_ktime_get_ns();
 		if (!preempt && (prev->__state & WBG_TASK_UNINTERRUPTIBLE) &&
@@ -443,7 +490,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 			s->lat_pending = 0;
 		}
 	}
-	s = bpf_task_storage_get(&tstate, next, NULL, 0);
+	s = state_of(next);
 	if (s && s->lat_pending && s->sleep_ns) {
 		now = bpf_ktime_get_ns();
 		c->c[STC_WAIT_SLEPT]++;

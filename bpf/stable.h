@@ -51,6 +51,10 @@ enum stable_res {
 #define STABLE_F_NOW_WB		0x8	/* PG_writeback still set */
 #define STABLE_F_NOW_DIRTY	0x10	/* PG_dirty still set */
 #define STABLE_F_KTHREAD	0x40	/* a kernel thread */
+/* STABLE_DIRTY: another thread dirtied the folio under writeback after
+ * the episode's dirtying (so it was cleaned in between, and the
+ * writeback now running may be a later one) */
+#define STABLE_F_NOW_SUPERSEDED	0x80
 
 struct stable_event {
 	unsigned long long ts_ns;

@@ -76,7 +76,9 @@ load() {
 # workload SECS -> ops/s of the reproducer (its data check must pass)
 workload() {
 	local line ops s
+	# the same settling time before every run, traced or not
 	sync
+	sleep 1
 	line=$("$REPRO" -f "$mnt/f" -w 4 -m 0 -t "$1" -q -y write | grep '^stable_repro:')
 	echo "$line" | grep -q 'verify_errors=0 bad_records=0 io_errors=0' ||
 		die "workload data check failed: $line"

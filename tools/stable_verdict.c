@@ -23,10 +23,13 @@ void stable_state_init(struct stable_state *st)
  *   OTHER_FOLIO  T's next event was about another folio, or a wait for
  *   LATER_ENTRY  this folio in a later system call or fault: T went on
  *                without waiting where it dirtied. If the folio is still
- *                dirty and still under writeback, no new writeback began
- *                since (starting one cleans it), so the writeback that ran
- *                at the dirtying still runs: the folio was writable or
- *                written under it. S1. Otherwise that writeback ended
+ *                dirty and still under writeback, and no other thread
+ *                dirtied it under writeback since (SUPERSEDED: it was
+ *                cleaned in between, by the start of a writeback that may
+ *                be a later one), no new writeback began since (starting
+ *                one cleans it), so the writeback that ran at the
+ *                dirtying still runs: the folio was writable or written
+ *                under it. S1. Otherwise that writeback ended
  *                before T went on (a page_mkwrite whose writeback ended
  *                between its dirty and its wait, so that it did not wait,
  *                looks just like this): OK, counted as "writeback over".
@@ -40,7 +43,8 @@ void stable_state_init(struct stable_state *st)
 static enum stable_class stable_judge(struct stable_state *st,
 				      const struct stable_event *e)
 {
-	bool still = (e->flags & STABLE_F_NOW_WB) && (e->flags & STABLE_F_NOW_DIRTY);
+	bool still = (e->flags & STABLE_F_NOW_WB) && (e->flags & STABLE_F_NOW_DIRTY) &&
+		     !(e->flags & STABLE_F_NOW_SUPERSEDED);
 
 	switch (e->res) {
 	case STABLE_RES_WAITED:

@@ -104,9 +104,17 @@ static void writeback_over_or_restarted_is_not_s1(void)
 	CHECK(stable_episode(0, STABLE_RES_LATER_ENTRY) == STABLE_CLASS_STABLE_OK);
 	/* same folio dirtied again: it was cleaned in between */
 	CHECK(stable_episode(0, STABLE_RES_REDIRTIED) == STABLE_CLASS_STABLE_OK);
+	/* dirty and under writeback, but another thread dirtied it under
+	 * writeback since (its own page_mkwrite under a later writeback) */
+	CHECK(stable_episode(STABLE_F_NOW_WB | STABLE_F_NOW_DIRTY |
+			     STABLE_F_NOW_SUPERSEDED, STABLE_RES_OTHER_FOLIO) ==
+	      STABLE_CLASS_STABLE_OK);
+	CHECK(stable_episode(STABLE_F_NOW_WB | STABLE_F_NOW_DIRTY |
+			     STABLE_F_NOW_SUPERSEDED, STABLE_RES_LATER_ENTRY) ==
+	      STABLE_CLASS_STABLE_OK);
 	r = stable_finish(&st, &cnt);
 	CHECK(r.verdict == WBG_PASS);
-	CHECK(st.stable_ended == 4);
+	CHECK(st.stable_ended == 6);
 }
 
 /* A kernel thread without a user mm (bio_dirty_fn after a direct-I/O
