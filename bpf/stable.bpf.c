@@ -2,21 +2,49 @@
 /*
  * wbguard stable: watch folios being dirtied while under writeback.
  *
- * Tracepoints only (tp_btf), so it runs on stock kernels:
- *   writeback_dirty_folio  - a folio went clean -> dirty. With PG_writeback
- *                            set its content may be changing while the
- *                            device checksums it: S1 on a stable-writes
- *                            mapping, S3 info otherwise.
+ * Default mode: two tp_btf programs, nothing system-wide.
+ *   writeback_dirty_folio  - a folio went clean -> dirty (the hot one).
+ *                            With PG_writeback set its content may be
+ *                            changing while the device checksums it: an
+ *                            S1 episode on a stable-writes mapping, S3
+ *                            info otherwise.
  *   folio_wait_writeback   - a wait for writeback to end (S3: the cost of
- *                            stable pages), and the end of an S1 episode.
- *   sched_switch           - times those waits, and ends S1 episodes.
- *   sys_enter / sys_exit   - end S1 episodes; cheap when none is open.
+ *                            stable pages), and what decides an episode.
+ * --latency adds sched_switch (every context switch of the machine) to
+ * time how long each waiter slept.
  *
- * page_mkwrite marks a folio dirty before it waits in folio_wait_stable()
- * and only then lets the PTE become writable, so "dirtied under writeback"
- * alone is not a violation on a stable mapping. Such an event opens an
- * episode for the thread; the thread's next step closes it and the folio's
- * state at that point goes to userspace, whose verdict code judges it.
+ * Hot path (a folio dirtied, not under writeback): direct loads of the
+ * tp_btf arguments (folio->flags, mapping->flags), one inlined per-CPU
+ * counter lookup, one task-storage lookup of the current task, return.
+ * No hash map, no probe read, no ring buffer.
+ *
+ * The S1 rule (see also tools/stable_verdict.c). page_mkwrite marks a
+ * folio dirty and then waits in folio_wait_stable() before the PTE becomes
+ * writable, all under the folio lock in one page fault: the dirty event
+ * under writeback is followed by the same thread's wait on that folio with
+ * no other writeback event of that thread in between (or by no wait at
+ * all if the writeback ended in between). write_begin waits before the
+ * copy, so a correct write() never dirties a stable folio under writeback.
+ * So a stable folio dirtied under writeback by thread T opens an episode
+ * in T's task storage, decided at T's next writeback event:
+ *   - a wait on that folio in the same kernel entry (same user register
+ *     frame, task_pt_regs): WAITED, fine;
+ *   - a dirty of that same folio: it was cleaned since, so a new writeback
+ *     began (the old one ended): REDIRTIED, fine;
+ *   - anything else (a dirty or wait of another folio, a wait on that
+ *     folio from a later system call or fault): T went on without waiting
+ *     in the dirtying entry; if the folio is still the same folio
+ *     (mapping, index), still dirty and still under writeback, and
+ *     nobody else dirtied it under writeback since (last_dirty_wb), the
+ *     writeback that ran at the dirtying still runs: S1. Else it ended
+ *     before T went on: fine (a page_mkwrite whose writeback ended
+ *     between its dirty and its wait looks exactly like that).
+ * A kernel thread without a user mm cannot be in a page fault, so its
+ * dirty under writeback (e.g. bio_dirty_fn re-dirtying the pages of a
+ * direct-I/O read from a kworker) is decided at once: KTHREAD, S1.
+ * The folio state goes to userspace with the episode; the plain-C verdict
+ * judges it. Events of other threads on the folio decide nothing: T may be
+ * preempted between its dirty and its own wait.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -27,16 +55,15 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Filters, set by userspace before load. 0 means "any". */
+/* Filters and modes, set by userspace before load. 0 means "any". */
 const volatile __u32 targ_dev = 0;
 const volatile __u32 targ_tgid = 0;
 const volatile bool all_events = false;
+const volatile bool emit_rewrites = false;
+const volatile bool latency = false;
 /* A waiter that goes to sleep later than this after the tracepoint was
  * not sleeping for that writeback. */
 const volatile __u64 sleep_window_ns = 1000000;
-
-/* Open S1 episodes; the syscall hooks return at once while it is 0. */
-__u64 nr_pending = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -45,290 +72,431 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, STC_NR);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct stable_counters);
 } counters SEC(".maps");
 
-struct waiter {
-	struct stable_event ev;	/* filled at folio_wait_writeback */
-	__u64 sleep_ns;		/* switch-out into D state, 0 if not yet */
+/* What one thread has in flight. */
+struct task_state {
+	__u64 ep_folio;		/* open episode's folio, 0: none */
+	__u64 ep_mapping;
+	__u64 ep_frame;		/* frame_id() at the dirtying */
+	__u64 wait_folio;	/* last stable wait, for the writer pairing */
+	__u64 sleep_ns;		/* --latency: switch-out into D state */
+	__u32 lat_pending;	/* --latency: wev not sent yet */
+	__u32 pad;
+	struct stable_event ep;	/* the dirty event that opened the episode */
+	struct stable_event wev;	/* --latency: the wait being timed */
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);	/* tid */
-	__type(value, struct waiter);
-} waiters SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
+} tstate SEC(".maps");
 
-struct pending {
-	struct stable_event ev;	/* the dirty event that opened it */
+/*
+ * Rare path only: the last dirty-under-writeback of each stable folio
+ * (who and when). A folio found dirty and under writeback when an
+ * episode is decided was last dirtied during the writeback now running
+ * (starting one cleans it); if that last dirtying is not the episode's
+ * own, another thread dirtied it since, under a writeback that may have
+ * begun after the episode's ended: the state says nothing about it.
+ */
+struct dirty_wb_key {
 	__u64 folio;
 };
+struct dirty_wb_val {
+	__u64 ts_ns;
+	__u32 pid;
+	__u32 pad;
+};
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);	/* tid */
-	__type(value, struct pending);
-} pendings SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct dirty_wb_key);
+	__type(value, struct dirty_wb_val);
+} last_dirty_wb SEC(".maps");
 
-static __always_inline void count(__u32 idx)
+/* Room for the user register frame; x86-64 needs 21 words, arm64 ~42. */
+#define WBG_FRAME_WORDS 64
+struct frame_buf {
+	__u64 w[WBG_FRAME_WORDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct frame_buf);
+} scratch SEC(".maps");
+
+#define WBG_PF_KTHREAD 0x00200000
+/* TASK_UNINTERRUPTIBLE; io_schedule() sleeps in this state. */
+#define WBG_TASK_UNINTERRUPTIBLE 0x2
+
+static __always_inline struct stable_counters *counters_get(void)
 {
-	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+	__u32 zero = 0;
 
-	if (v)
-		(*v)++;
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+/* Filters on the tp_btf arguments: direct loads only. */
+static __always_inline bool wanted(struct address_space *mapping)
+{
+	if (!mapping)
+		return false;
+	if (targ_tgid && (bpf_get_current_pid_tgid() >> 32) != targ_tgid)
+		return false;
+	if (targ_dev && mapping->host->i_sb->s_dev != targ_dev)
+		return false;
+	return true;
 }
 
 /*
- * Fill @e from the folio and its mapping. Returns false if the event is
- * filtered out or cannot be decoded.
+ * The current task's state, if it has any. A task without any BPF local
+ * storage has task->bpf_storage NULL: one direct load instead of the
+ * helper call for most tasks of the machine.
  */
-static __always_inline bool decode(struct folio *folio,
-				   struct address_space *mapping,
-				   struct stable_event *e)
+static __always_inline struct task_state *state_of(struct task_struct *task)
 {
-	int wb_bit = wbg_pg_writeback_bit();
-	int st_bit = wbg_as_stable_writes_bit();
-	__u64 id = bpf_get_current_pid_tgid();
-	struct inode *host;
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return NULL;
+	return bpf_task_storage_get(&tstate, task, NULL, 0);
+}
 
-	if (targ_tgid && (id >> 32) != targ_tgid)
-		return false;
-	if (!mapping)
-		return false;
-	host = BPF_CORE_READ(mapping, host);
-	if (!host)
-		return false;
-	e->dev = BPF_CORE_READ(host, i_sb, s_dev);
-	if (targ_dev && e->dev != targ_dev)
-		return false;
-	if (wb_bit < 0 || st_bit < 0 || wbg_pg_dirty_bit() < 0) {
-		count(STC_CORE_MISSING);
-		return false;
+static __always_inline bool bits_known(void)
+{
+	return wbg_pg_writeback_bit() >= 0 && wbg_pg_dirty_bit() >= 0 &&
+	       wbg_as_stable_writes_bit() >= 0;
+}
+
+/*
+ * A fingerprint of the current kernel entry: a hash of the user register
+ * frame saved when the thread entered the kernel (system call or fault).
+ * It does not change within one entry; two entries with the same value
+ * would need bit-identical user registers (instruction and stack
+ * pointer, system call number, arguments). Rare paths only.
+ */
+static __always_inline __u64 frame_id(struct task_struct *task)
+{
+	__u32 zero = 0, sz = bpf_core_type_size(struct pt_regs);
+	__u64 h = 14695981039346656037ULL;
+	struct frame_buf *b = bpf_map_lookup_elem(&scratch, &zero);
+	int i;
+
+	if (!b)
+		return 0;
+	if (sz > sizeof(b->w))
+		sz = sizeof(b->w);
+	if (bpf_probe_read_kernel(b->w, sz, bpf_task_pt_regs(task)))
+		return 0;
+	for (i = 0; i < WBG_FRAME_WORDS; i++) {
+		if (i >= sz / 8)
+			break;
+		h = (h ^ b->w[i]) * 1099511628211ULL;
 	}
+	return h;
+}
+
+/* Rare paths: the event record for the ring buffer. */
+static __always_inline void fill(struct stable_event *e, struct folio *folio,
+				 struct address_space *mapping, unsigned long fl,
+				 bool stable)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct inode *host = mapping->host;
+
+	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
-	e->ino = BPF_CORE_READ(host, i_ino);
-	e->index = BPF_CORE_READ(folio, index);
-	e->latency_ns = 0;
-	e->res = 0;
-	e->pad = 0;
-	e->flags = 0;
-	if (wbg_test_bit(st_bit, BPF_CORE_READ(mapping, flags)))
+	e->dev = host->i_sb->s_dev;
+	e->ino = host->i_ino;
+	e->index = folio->index;
+	if (stable)
 		e->flags |= STABLE_F_STABLE_MAPPING;
-	if (wbg_test_bit(wb_bit, wbg_folio_flags(folio)))
+	if (wbg_test_bit(wbg_pg_writeback_bit(), fl))
 		e->flags |= STABLE_F_UNDER_WB;
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	return true;
 }
 
-static __always_inline void emit(const struct stable_event *tmpl, __u32 type,
-				 __u64 latency, __u32 extra_flags, __u32 res)
+static __always_inline void emit(struct stable_counters *c,
+				 const struct stable_event *tmpl, __u32 type,
+				 __u64 lat, __u32 extra_flags, __u32 res)
 {
 	struct stable_event *e;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		count(STC_RB_DROPS);
+		c->c[STC_RB_DROPS]++;
 		return;
 	}
 	__builtin_memcpy(e, tmpl, sizeof(*e));
 	e->type = type;
-	e->latency_ns = latency;
+	e->latency_ns = lat;
 	e->flags |= extra_flags;
 	e->res = res;
 	bpf_ringbuf_submit(e, 0);
 }
 
-/* Close @tid's open S1 episode, reporting the folio's state now. */
-static __always_inline void resolve(__u32 tid, struct pending *p, __u32 res)
+/*
+ * The episode's folio now: still the same folio (not freed and reused),
+ * and whether it is still dirty and under writeback. The folio pointer
+ * was saved as a number, so these are probe reads (rare path).
+ */
+static __always_inline __u32 folio_now(const struct task_state *s)
 {
+	struct folio *f = (struct folio *)s->ep_folio;
+	struct dirty_wb_key k = { .folio = s->ep_folio };
+	struct dirty_wb_val *last;
+	unsigned long fl;
 	__u32 now = 0;
 
-	if (res != STABLE_RES_WAITED && res != STABLE_RES_REDIRTIED) {
-		unsigned long fl = wbg_folio_flags((void *)p->folio);
-
-		if (wbg_test_bit(wbg_pg_writeback_bit(), fl))
-			now |= STABLE_F_NOW_WB;
-		if (wbg_test_bit(wbg_pg_dirty_bit(), fl))
-			now |= STABLE_F_NOW_DIRTY;
-	}
-	emit(&p->ev, STABLE_EV_STABLE_DIRTY, bpf_ktime_get_ns() - p->ev.ts_ns,
-	     now, res);
-	if (!bpf_map_delete_elem(&pendings, &tid))
-		__sync_fetch_and_add(&nr_pending, -1);
+	if ((__u64)BPF_CORE_READ(f, mapping) != s->ep_mapping ||
+	    BPF_CORE_READ(f, index) != s->ep.index)
+		return 0;
+	fl = wbg_folio_flags(f);
+	if (wbg_test_bit(wbg_pg_writeback_bit(), fl))
+		now |= STABLE_F_NOW_WB;
+	if (wbg_test_bit(wbg_pg_dirty_bit(), fl))
+		now |= STABLE_F_NOW_DIRTY;
+	last = bpf_map_lookup_elem(&last_dirty_wb, &k);
+	if (last && (last->ts_ns != s->ep.ts_ns || last->pid != s->ep.pid))
+		now |= STABLE_F_NOW_SUPERSEDED;
+	return now;
 }
 
-static __always_inline void resolve_tid(__u32 tid, __u32 res)
+/*
+ * The thread's next writeback event after its episode: decide it (the
+ * rule is at the top of this file). Returns true if it was the wait of
+ * the dirtying entry (a writer held back, page_mkwrite order).
+ */
+static __always_inline bool decide(struct stable_counters *c,
+				   struct task_state *s, struct task_struct *task,
+				   struct folio *folio, bool is_wait)
 {
-	struct pending *p;
+	__u32 res, now = 0;
 
-	if (!nr_pending)
+	if (s->ep_folio != (__u64)folio)
+		res = STABLE_RES_OTHER_FOLIO;
+	else if (!is_wait)
+		res = STABLE_RES_REDIRTIED;
+	else if (frame_id(task) == s->ep_frame)
+		res = STABLE_RES_WAITED;
+	else
+		res = STABLE_RES_LATER_ENTRY;
+	if (res == STABLE_RES_OTHER_FOLIO || res == STABLE_RES_LATER_ENTRY)
+		now = folio_now(s);
+	emit(c, &s->ep, STABLE_EV_STABLE_DIRTY, bpf_ktime_get_ns() - s->ep.ts_ns,
+	     now, res);
+	s->ep_folio = 0;
+	return res == STABLE_RES_WAITED;
+}
+
+/* A stable folio dirtied under writeback: open an episode (rare path). */
+static __always_inline void open_episode(struct stable_counters *c,
+					 struct task_struct *task,
+					 struct task_state *s,
+					 struct folio *folio,
+					 struct address_space *mapping,
+					 unsigned long fl)
+{
+	struct dirty_wb_key k = { .folio = (__u64)folio };
+	struct dirty_wb_val v = {};
+	struct stable_event ev;
+
+	fill(&ev, folio, mapping, fl, true);
+	v.ts_ns = ev.ts_ns;
+	v.pid = ev.pid;
+	bpf_map_update_elem(&last_dirty_wb, &k, &v, BPF_ANY);
+	if ((task->flags & WBG_PF_KTHREAD) && !task->mm) {
+		__u32 now = STABLE_F_NOW_WB;
+
+		if (wbg_test_bit(wbg_pg_dirty_bit(), fl))
+			now |= STABLE_F_NOW_DIRTY;
+		ev.flags |= STABLE_F_KTHREAD;
+		emit(c, &ev, STABLE_EV_STABLE_DIRTY, 0, now, STABLE_RES_KTHREAD);
 		return;
-	p = bpf_map_lookup_elem(&pendings, &tid);
-	if (p)
-		resolve(tid, p, res);
+	}
+	if (!s)
+		s = bpf_task_storage_get(&tstate, task, NULL,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s) {
+		c->c[STC_PENDING_FULL]++;
+		emit(c, &ev, STABLE_EV_STABLE_DIRTY, 0, 0, STABLE_RES_NOT_TRACKED);
+		return;
+	}
+	s->ep = ev;
+	s->ep_mapping = (__u64)mapping;
+	s->ep_frame = frame_id(task);
+	s->ep_folio = (__u64)folio;
 }
 
 SEC("tp_btf/writeback_dirty_folio")
 int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending np = {}, *p;
-	bool stable, under_wb;
+	struct stable_counters *c;
+	struct task_struct *task;
+	struct task_state *s;
+	unsigned long fl;
+	bool stable;
 
-	if (nr_pending) {
-		p = bpf_map_lookup_elem(&pendings, &tid);
-		if (p)
-			resolve(tid, p, p->folio == (__u64)folio ?
-				STABLE_RES_REDIRTIED : STABLE_RES_OTHER_FOLIO);
-	}
-	if (!decode(folio, mapping, &np.ev))
+	if (!wanted(mapping))
 		return 0;
-	stable = np.ev.flags & STABLE_F_STABLE_MAPPING;
-	under_wb = np.ev.flags & STABLE_F_UNDER_WB;
-
-	count(STC_DIRTY);
+	c = counters_get();
+	if (!c)
+		return 0;
+	if (!bits_known()) {
+		c->c[STC_CORE_MISSING]++;
+		return 0;
+	}
+	fl = wbg_folio_flags_load(folio);
+	stable = wbg_test_bit(wbg_as_stable_writes_bit(), mapping->flags);
+	c->c[STC_DIRTY]++;
 	if (stable)
-		count(STC_DIRTY_STABLE);
-	if (under_wb)
-		count(stable ? STC_STABLE_UNDER_WB : STC_REWRITE_NONSTABLE);
+		c->c[STC_DIRTY_STABLE]++;
 
-	if (under_wb && stable) {
-		np.folio = (__u64)folio;
-		if (bpf_map_update_elem(&pendings, &tid, &np, BPF_NOEXIST)) {
-			count(STC_PENDING_FULL);
-			emit(&np.ev, STABLE_EV_STABLE_DIRTY, 0, 0,
-			     STABLE_RES_NOT_TRACKED);
-		} else {
-			__sync_fetch_and_add(&nr_pending, 1);
+	task = bpf_get_current_task_btf();
+	s = state_of(task);
+	if (s) {
+		if (s->ep_folio)
+			decide(c, s, task, folio, false);
+		/*
+		 * write_begin order: waited on this folio, now dirties it.
+		 * (S3 info: not checked to be the same kernel entry, which
+		 * would cost a frame_id() on this path.)
+		 */
+		if (s->wait_folio) {
+			if (s->wait_folio == (__u64)folio)
+				c->c[STC_WAIT_STABLE_WRITER]++;
+			s->wait_folio = 0;
 		}
-	} else if (under_wb) {
-		emit(&np.ev, STABLE_EV_DIRTY_UNDER_WB, 0, 0, 0);
-	} else if (all_events) {
-		emit(&np.ev, STABLE_EV_DIRTY, 0, 0, 0);
+	}
+
+	if (!wbg_test_bit(wbg_pg_writeback_bit(), fl)) {
+		if (all_events) {
+			struct stable_event ev;
+
+			fill(&ev, folio, mapping, fl, stable);
+			emit(c, &ev, STABLE_EV_DIRTY, 0, 0, 0);
+		}
+		return 0;
+	}
+	if (stable) {
+		c->c[STC_STABLE_UNDER_WB]++;
+		open_episode(c, task, s, folio, mapping, fl);
+	} else {
+		c->c[STC_REWRITE_NONSTABLE]++;
+		if (emit_rewrites) {
+			struct stable_event ev;
+
+			fill(&ev, folio, mapping, fl, false);
+			emit(c, &ev, STABLE_EV_DIRTY_UNDER_WB, 0, 0, 0);
+		}
 	}
 	return 0;
 }
 
-#define WBG_PF_KTHREAD 0x00200000
-
-/* Is the current thread in a data-integrity system call? */
-static __always_inline __u32 wait_context(void)
+/* --latency: remember the wait so that sched_switch can time its sleep. */
+static __always_inline void latency_start(struct stable_counters *c,
+					  struct task_state *s,
+					  struct folio *folio,
+					  struct address_space *mapping,
+					  bool stable, bool kthread)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs;
-	long nr;
-
-	if (BPF_CORE_READ(task, flags) & WBG_PF_KTHREAD)
-		return STABLE_F_KTHREAD;
-#ifdef __TARGET_ARCH_x86
-	/* orig_ax holds the system call number (the error code in a fault,
-	 * which never takes these values: they would set reserved bits). */
-	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	nr = BPF_CORE_READ(regs, orig_ax);
-	switch (nr) {
-	case 26:	/* msync */
-	case 74:	/* fsync */
-	case 75:	/* fdatasync */
-	case 162:	/* sync */
-	case 277:	/* sync_file_range */
-	case 306:	/* syncfs */
-		return STABLE_F_IN_SYNC;
-	}
-#endif
-	return 0;
+	if (s->lat_pending)	/* the previous wait never slept */
+		emit(c, &s->wev, STABLE_EV_WAIT, 0, 0, 0);
+	fill(&s->wev, folio, mapping, wbg_folio_flags_load(folio), stable);
+	if (kthread)
+		s->wev.flags |= STABLE_F_KTHREAD;
+	s->sleep_ns = 0;
+	s->lat_pending = 1;
 }
 
 SEC("tp_btf/folio_wait_writeback")
 int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct waiter w = {};
-	struct waiter *old;
-	struct pending *p;
+	struct stable_counters *c;
+	struct task_struct *task;
+	struct task_state *s;
+	bool stable, kthread;
 
-	if (nr_pending) {
-		p = bpf_map_lookup_elem(&pendings, &tid);
-		if (p)
-			resolve(tid, p, p->folio == (__u64)folio ?
-				STABLE_RES_WAITED : STABLE_RES_OTHER_FOLIO);
-	}
-	if (!decode(folio, mapping, &w.ev))
+	if (!wanted(mapping))
 		return 0;
-	w.ev.flags |= wait_context();
-	count(STC_WAIT);
-	if (w.ev.flags & STABLE_F_STABLE_MAPPING) {
-		count(STC_WAIT_STABLE);
-		if (!(w.ev.flags & (STABLE_F_IN_SYNC | STABLE_F_KTHREAD)))
-			count(STC_WAIT_STABLE_WRITER);
+	c = counters_get();
+	if (!c)
+		return 0;
+	if (!bits_known()) {
+		c->c[STC_CORE_MISSING]++;
+		return 0;
 	}
+	stable = wbg_test_bit(wbg_as_stable_writes_bit(), mapping->flags);
+	c->c[STC_WAIT]++;
+	task = bpf_get_current_task_btf();
+	kthread = (task->flags & WBG_PF_KTHREAD) && !task->mm;
+	s = state_of(task);
+	if (s && s->ep_folio && decide(c, s, task, folio, true))
+		c->c[STC_WAIT_STABLE_WRITER]++;	/* page_mkwrite order */
+	else if (stable && !kthread) {
+		/* write_begin order is known at the thread's next dirty */
+		if (!s)
+			s = bpf_task_storage_get(&tstate, task, NULL,
+						 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s)
+			s->wait_folio = (__u64)folio;
+		else
+			c->c[STC_WAITMAP_FULL]++;
+	}
+	if (stable)
+		c->c[STC_WAIT_STABLE]++;
 
-	/* A previous wait of this thread that never slept ends here. */
-	old = bpf_map_lookup_elem(&waiters, &tid);
-	if (old)
-		emit(&old->ev, STABLE_EV_WAIT, 0, 0, 0);
-	if (bpf_map_update_elem(&waiters, &tid, &w, BPF_ANY)) {
-		count(STC_WAITMAP_FULL);
-		emit(&w.ev, STABLE_EV_WAIT, 0, 0, 0);
+	if (latency) {
+		if (!s)
+			s = bpf_task_storage_get(&tstate, task, NULL,
+						 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s)
+			latency_start(c, s, folio, mapping, stable, kthread);
+		else
+			c->c[STC_WAITMAP_FULL]++;
 	}
 	return 0;
 }
 
-/* TASK_UNINTERRUPTIBLE; io_schedule() sleeps in this state. */
-#define WBG_TASK_UNINTERRUPTIBLE 0x2
-
+/* --latency only (autoload off otherwise): every context switch. */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	__u32 prev_tid = BPF_CORE_READ(prev, pid);
-	__u32 next_tid = BPF_CORE_READ(next, pid);
-	struct waiter *w;
+	struct stable_counters *c = counters_get();
+	struct task_state *s;
 	__u64 now;
 
-	/* Preemption can hit between folio_mark_dirty and the wait. */
-	if (!preempt)
-		resolve_tid(prev_tid, STABLE_RES_SLEPT);
-
-	w = bpf_map_lookup_elem(&waiters, &prev_tid);
-	if (w && !w->sleep_ns) {
+	if (!c)
+		return 0;
+	s = state_of(prev);
+	if (s && s->lat_pending && !s->sleep_ns) {
 		now = bpf_ktime_get_ns();
-		if (!preempt &&
-		    (BPF_CORE_READ(prev, __state) & WBG_TASK_UNINTERRUPTIBLE) &&
-		    now - w->ev.ts_ns <= sleep_window_ns) {
-			w->sleep_ns = now;
+		if (!preempt && (prev->__state & WBG_TASK_UNINTERRUPTIBLE) &&
+		    now - s->wev.ts_ns <= sleep_window_ns) {
+			s->sleep_ns = now;
 		} else {
 			/* It ran on without sleeping for the writeback. */
-			emit(&w->ev, STABLE_EV_WAIT, 0, 0, 0);
-			bpf_map_delete_elem(&waiters, &prev_tid);
+			emit(c, &s->wev, STABLE_EV_WAIT, 0, 0, 0);
+			s->lat_pending = 0;
 		}
 	}
-
-	w = bpf_map_lookup_elem(&waiters, &next_tid);
-	if (w && w->sleep_ns) {
+	s = state_of(next);
+	if (s && s->lat_pending && s->sleep_ns) {
 		now = bpf_ktime_get_ns();
-		count(STC_WAIT_SLEPT);
-		emit(&w->ev, STABLE_EV_WAIT, now - w->ev.ts_ns, STABLE_F_SLEPT, 0);
-		bpf_map_delete_elem(&waiters, &next_tid);
+		c->c[STC_WAIT_SLEPT]++;
+		emit(c, &s->wev, STABLE_EV_WAIT, now - s->wev.ts_ns,
+		     STABLE_F_SLEPT, 0);
+		s->lat_pending = 0;
 	}
-	return 0;
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
-{
-	resolve_tid((__u32)bpf_get_current_pid_tgid(), STABLE_RES_SYSCALL);
-	return 0;
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
-{
-	resolve_tid((__u32)bpf_get_current_pid_tgid(), STABLE_RES_SYSCALL);
 	return 0;
 }

@@ -32,6 +32,22 @@ static __always_inline unsigned long wbg_folio_flags(const void *folio)
 	return BPF_CORE_READ(fu, flags);
 }
 
+/*
+ * The same word by a direct load, for a trusted folio pointer (a tp_btf
+ * argument): the verifier checks the access against the kernel's BTF and
+ * no helper is called. The dead branch's relocation is poisoned by libbpf
+ * and removed by the verifier.
+ */
+static __always_inline unsigned long wbg_folio_flags_load(const void *folio)
+{
+	const struct folio___memdesc *fm = folio;
+	const struct folio___ulong *fu = folio;
+
+	if (bpf_core_field_exists(fm->flags.f))
+		return fm->flags.f;
+	return fu->flags;
+}
+
 /* Returns -1 when the running kernel lacks the enum value. */
 static __always_inline int wbg_pg_writeback_bit(void)
 {

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages wbguard needs, idempotently.
 # Usage: ci/deps.sh [host|vm|all]   (default: all)
-#   host: BPF toolchain + filesystems for building and host tests
+#   host: BPF toolchain + filesystems for building and host tests,
+#         bpftrace for make bench-overhead
 #   vm:   adds the kernel build and qemu toolchain
 # Fast when everything is present: one dpkg-query, no apt-get.
 set -euo pipefail
 
 want=${1:-all}
 host_pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
-	   e2fsprogs xfsprogs btrfs-progs fdisk dmsetup util-linux jq libaio-dev liburing-dev)
+	   e2fsprogs xfsprogs btrfs-progs fdisk dmsetup util-linux jq libaio-dev liburing-dev bpftrace)
 vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves ccache
 	 xz-utils kmod rsync dpkg-dev btrfs-progs fio)
 

@@ -19,6 +19,7 @@
 static struct env {
 	struct wbg_opts o;
 	bool show_rewrites;
+	bool latency;
 } env = {
 	.o = { .name = "stable", .ringbuf_kib = 4096, .max_reports = 20 },
 };
@@ -28,13 +29,17 @@ static const char doc[] =
 "\n"
 "S1 (violation): a folio of a mapping that requires stable writes\n"
 "    (AS_STABLE_WRITES: T10 PI/DIX, dm-integrity, queue/stable_writes=1, ...)\n"
-"    is dirtied while PG_writeback is set and the dirtying thread goes on\n"
-"    (system call, sleep, other folio) while that writeback is still\n"
-"    running, without having waited for it. (page_mkwrite dirties first and\n"
-"    then waits in folio_wait_stable(): that order is counted, not reported.)\n"
+"    is dirtied while PG_writeback is set, and the dirtying thread's next\n"
+"    writeback event is not its wait for that folio in the same system\n"
+"    call or fault, while that writeback still runs; a kernel thread's\n"
+"    such dirty at once. (page_mkwrite dirties first and then waits in\n"
+"    folio_wait_stable(): that order is counted, not reported.)\n"
 "S3 (info): the same on mappings without stable writes (rewrites under\n"
-"    writeback), and folio_wait_writeback waits with the time the waiter\n"
-"    slept (switch-out to switch-in; waits that did not sleep count as 0).\n"
+"    writeback), folio_wait_writeback waits and those that held back a\n"
+"    writer; with --latency the time each waiter slept.\n"
+"\n"
+"Only writeback tracepoints by default; --latency adds sched_switch\n"
+"(every context switch of the machine pays for it).\n"
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
@@ -56,6 +61,7 @@ static const struct argp_option opts[] = {
 	WBG_OPT_PID,
 	WBG_OPT_JSON("events and a final summary"),
 	{ "rewrites", 'r', NULL, 0, "Also print each S3 rewrite under writeback", 0 },
+	{ "latency", 'L', NULL, 0, "Time waiters' sleep (attaches sched_switch: costs every context switch)", 0 },
 	WBG_OPT_ALL_EVENTS("Send every dirtied folio through the ring buffer (heavy; for testing loss accounting)"),
 	WBG_OPT_RINGBUF("4096"),
 	WBG_OPT_MAX_REPORTS(""),
@@ -68,6 +74,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'r':
 		env.show_rewrites = true;
+		break;
+	case 'L':
+		env.latency = true;
 		break;
 	default:
 		return wbg_parse_common(&env.o, key, arg, state);
@@ -126,17 +135,16 @@ static void read_counters(struct stable_bpf *skel, struct stable_counts *out)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	int fd = bpf_map__fd(skel->maps.counters);
-	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
-	__u32 k;
+	struct stable_counters *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	__u32 zero = 0, k;
 	int i;
 
+	/* One per-CPU slot holds all counters. */
 	memset(out, 0, sizeof(*out));
-	for (k = 0; vals && k < STC_NR; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
+	if (vals && !bpf_map_lookup_elem(fd, &zero, vals))
 		for (i = 0; i < ncpu; i++)
-			out->c[k] += vals[i];
-	}
+			for (k = 0; k < STC_NR; k++)
+				out->c[k] += vals[i].c[k];
 	free(vals);
 }
 
@@ -148,17 +156,19 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	const uint64_t *c = cnt->c;
 
 	if (env.o.json) {
-		printf("{\"type\":\"summary\",\"subject\":\"stable\",\"mode\":\"tracepoint\","
+		printf("{\"type\":\"summary\",\"subject\":\"stable\",\"mode\":\"%s\","
 		       "\"seconds\":%.3f,\"dirtied\":%llu,\"dirtied_stable\":%llu,"
-		       "\"S1\":%llu,\"stable_dirtied_under_writeback\":%llu,"
+		       "\"S1\":%llu,\"S1_kthread\":%llu,\"stable_dirtied_under_writeback\":%llu,"
 		       "\"stable_then_waited\":%llu,\"stable_writeback_ended\":%llu,"
 		       "\"stable_open_at_exit\":%llu,\"rewrites_under_writeback\":%llu,"
 		       "\"waits\":%llu,\"waits_stable\":%llu,\"waits_stable_writer\":%llu,"
 		       "\"waits_slept\":%llu,"
 		       "\"wait_sleep_us\":",
+		       env.latency ? "latency" : "tracepoint",
 		       secs, (unsigned long long)c[STC_DIRTY],
 		       (unsigned long long)c[STC_DIRTY_STABLE],
 		       (unsigned long long)r->s1,
+		       (unsigned long long)st->stable_kthread,
 		       (unsigned long long)c[STC_STABLE_UNDER_WB],
 		       (unsigned long long)st->stable_waited,
 		       (unsigned long long)st->stable_ended,
@@ -188,22 +198,27 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		printf("}\n");
 		return;
 	}
-	printf("\nwbguard stable: %.1f s, tracepoint mode\n", secs);
+	printf("\nwbguard stable: %.1f s, %s mode\n", secs,
+	       env.latency ? "latency" : "tracepoint");
 	printf("  folios dirtied                         %llu (on stable-writes mappings: %llu)\n",
 	       (unsigned long long)c[STC_DIRTY],
 	       (unsigned long long)c[STC_DIRTY_STABLE]);
-	printf("  S1 stable folio changed in writeback   %llu\n",
-	       (unsigned long long)r->s1);
-	printf("     dirtied under writeback, then waited %llu (page_mkwrite order), writeback over first %llu, open at exit %llu\n",
+	printf("  S1 stable folio changed in writeback   %llu (by kernel threads: %llu)\n",
+	       (unsigned long long)r->s1, (unsigned long long)st->stable_kthread);
+	printf("     dirtied under writeback, then waited %llu (page_mkwrite order), writeback over first %llu, undecided at exit %llu\n",
 	       (unsigned long long)st->stable_waited,
 	       (unsigned long long)st->stable_ended,
 	       (unsigned long long)r->unresolved);
 	printf("  S3 rewrites under writeback (other)    %llu\n",
 	       (unsigned long long)c[STC_REWRITE_NONSTABLE]);
-	printf("  S3 folio_wait_writeback                %llu (slept: %llu)\n",
-	       (unsigned long long)c[STC_WAIT],
-	       (unsigned long long)c[STC_WAIT_SLEPT]);
-	printf("     on stable-writes mappings           %llu (writers held back, outside fsync/msync/sync_file_range: %llu)\n",
+	if (env.latency)
+		printf("  S3 folio_wait_writeback                %llu (slept: %llu)\n",
+		       (unsigned long long)c[STC_WAIT],
+		       (unsigned long long)c[STC_WAIT_SLEPT]);
+	else
+		printf("  S3 folio_wait_writeback                %llu (sleep not timed: --latency)\n",
+		       (unsigned long long)c[STC_WAIT]);
+	printf("     on stable-writes mappings           %llu (writers held back: the waiter dirtied that folio: %llu)\n",
 	       (unsigned long long)c[STC_WAIT_STABLE],
 	       (unsigned long long)c[STC_WAIT_STABLE_WRITER]);
 	if (st->wait_lat.count) {
@@ -235,8 +250,10 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 }
 
 static const char *const tracepoints[] = {
-	"writeback_dirty_folio", "folio_wait_writeback", "sched_switch",
-	"sys_enter", "sys_exit", NULL,
+	"writeback_dirty_folio", "folio_wait_writeback", NULL,
+};
+static const char *const tracepoints_latency[] = {
+	"writeback_dirty_folio", "folio_wait_writeback", "sched_switch", NULL,
 };
 
 int cmd_stable(int argc, char **argv)
@@ -262,9 +279,10 @@ int cmd_stable(int argc, char **argv)
 	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("stable", "--ringbuf-kb must be a power of two >= 4");
 
-	wbg_preflight("stable", tracepoints, NULL);
+	wbg_preflight("stable", env.latency ? tracepoints_latency : tracepoints, NULL);
 	wbg_setup_libbpf_log(env.o.verbose);
 	stable_state_init(&run.st);
+	run.st.rewrites_streamed = env.show_rewrites;
 
 	skel = stable_bpf__open();
 	if (!skel)
@@ -272,6 +290,9 @@ int cmd_stable(int argc, char **argv)
 	skel->rodata->targ_dev = env.o.dev;
 	skel->rodata->targ_tgid = env.o.pid;
 	skel->rodata->all_events = env.o.all_events;
+	skel->rodata->emit_rewrites = env.show_rewrites;
+	skel->rodata->latency = env.latency;
+	bpf_program__set_autoload(skel->progs.sched_switch, env.latency);
 	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
 
 	err = stable_bpf__load(skel);
@@ -307,7 +328,7 @@ int cmd_stable(int argc, char **argv)
 	read_counters(skel, &cnt);
 	child_rc = wbg_child_finish(&child, "stable");
 
-	r = stable_finish(&run.st, &cnt, skel->bss->nr_pending);
+	r = stable_finish(&run.st, &cnt);
 	/* S1 judged nothing: no stable-mapping folio dirtied, or the kernel
 	 * cannot tell stable mappings apart */
 	verdict = wbg_verdict_judged(r.verdict, cnt.c[STC_DIRTY_STABLE] && !r.core_missing);

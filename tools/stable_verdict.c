@@ -8,18 +8,44 @@ void stable_state_init(struct stable_state *st)
 }
 
 /*
- * The thread dirtied a stable folio under writeback and then did
- * something else. If it waited on that folio, the PTE or the copy came
- * after the writeback: fine. Otherwise, if the folio is still dirty and
- * still under writeback when the thread goes on, the writeback that was
- * running at the dirtying is still running and the thread did not wait
- * for it: its data changes under I/O. A folio no longer dirty was
- * cleaned for a new writeback since (which write-protected it again);
- * one no longer under writeback finished before we could tell.
+ * An episode: thread T dirtied a folio of a stable-writes mapping while
+ * PG_writeback was set. The BPF side decided it at T's next writeback
+ * event (writeback_dirty_folio or folio_wait_writeback of T), or at once
+ * for a kernel thread without a user mm, and sends how (e->res) with the
+ * folio's state at that moment (STABLE_F_NOW_*):
+ *
+ *   WAITED       T's next event was its wait for that folio in the same
+ *                kernel entry: the page_mkwrite order (dirty, then
+ *                folio_wait_stable() before the PTE becomes writable). OK.
+ *   REDIRTIED    T dirtied the same folio again: it was cleaned in
+ *                between, so the writeback running at the dirtying ended
+ *                and a new one began. OK.
+ *   OTHER_FOLIO  T's next event was about another folio, or a wait for
+ *   LATER_ENTRY  this folio in a later system call or fault: T went on
+ *                without waiting where it dirtied. If the folio is still
+ *                dirty and still under writeback, and no other thread
+ *                dirtied it under writeback since (SUPERSEDED: it was
+ *                cleaned in between, by the start of a writeback that may
+ *                be a later one), no new writeback began since (starting
+ *                one cleans it), so the writeback that ran at the
+ *                dirtying still runs: the folio was writable or written
+ *                under it. S1. Otherwise that writeback ended
+ *                before T went on (a page_mkwrite whose writeback ended
+ *                between its dirty and its wait, so that it did not wait,
+ *                looks just like this): OK, counted as "writeback over".
+ *   KTHREAD      a kernel thread without a user mm cannot be in a page
+ *                fault, so nothing it dirties under writeback is the
+ *                page_mkwrite order (e.g. bio_dirty_fn re-dirtying the
+ *                pages of a direct-I/O read): S1 while dirty and under
+ *                writeback, which it is at the dirtying.
+ *   NOT_TRACKED  no task storage to follow it: unknown.
  */
 static enum stable_class stable_judge(struct stable_state *st,
 				      const struct stable_event *e)
 {
+	bool still = (e->flags & STABLE_F_NOW_WB) && (e->flags & STABLE_F_NOW_DIRTY) &&
+		     !(e->flags & STABLE_F_NOW_SUPERSEDED);
+
 	switch (e->res) {
 	case STABLE_RES_WAITED:
 		st->stable_waited++;
@@ -30,10 +56,19 @@ static enum stable_class stable_judge(struct stable_state *st,
 	case STABLE_RES_NOT_TRACKED:
 		st->stable_untracked++;
 		return STABLE_CLASS_STABLE_OK;
-	case STABLE_RES_SYSCALL:
-	case STABLE_RES_SLEPT:
+	case STABLE_RES_KTHREAD:
+		if (!(e->flags & STABLE_F_KTHREAD))
+			break;
+		if (still) {
+			st->stable_kthread++;
+			st->s1_events++;
+			return STABLE_CLASS_S1;
+		}
+		st->stable_ended++;
+		return STABLE_CLASS_STABLE_OK;
 	case STABLE_RES_OTHER_FOLIO:
-		if ((e->flags & STABLE_F_NOW_WB) && (e->flags & STABLE_F_NOW_DIRTY)) {
+	case STABLE_RES_LATER_ENTRY:
+		if (still) {
 			st->s1_events++;
 			return STABLE_CLASS_S1;
 		}
@@ -82,22 +117,25 @@ enum stable_class stable_feed(struct stable_state *st,
 }
 
 struct stable_result stable_finish(const struct stable_state *st,
-				   const struct stable_counts *cnt,
-				   uint64_t cnt_open)
+				   const struct stable_counts *cnt)
 {
 	struct stable_result r = {0};
 
 	r.s1 = st->s1_events;
 	r.lost = cnt->c[STC_RB_DROPS];
 	r.core_missing = cnt->c[STC_CORE_MISSING] > 0;
+	/*
+	 * Episodes counted but not received: their thread had no writeback
+	 * event after the dirty before the end (or it exited). Not a loss:
+	 * every failed reservation is counted in STC_RB_DROPS. Reported.
+	 */
 	r.unresolved = cnt->c[STC_STABLE_UNDER_WB] > st->stable_dirty_events ?
 		       cnt->c[STC_STABLE_UNDER_WB] - st->stable_dirty_events : 0;
-	/*
-	 * Every dirty-under-writeback is sent: fewer arrivals than counted
-	 * mean loss, except stable episodes still open at exit (@open).
-	 */
-	r.stream_short = st->rewrite_events < cnt->c[STC_REWRITE_NONSTABLE] ||
-			 r.unresolved > cnt_open;
+	/* More episodes than counted, or (with -r) a rewrite missing: the
+	 * stream and the counters disagree. */
+	r.stream_short = st->stable_dirty_events > cnt->c[STC_STABLE_UNDER_WB] ||
+			 (st->rewrites_streamed &&
+			  st->rewrite_events < cnt->c[STC_REWRITE_NONSTABLE]);
 	/* core_missing is no loss: the caller says "unchecked" for it */
 	r.verdict = wbg_verdict_of(r.s1, r.lost || r.stream_short ||
 				   st->bad_events || st->stable_untracked);

@@ -7,10 +7,11 @@
  * S1: no folio of a stable-writes mapping is dirtied while under writeback
  *     unless the dirtying thread waits for that writeback before it goes
  *     on (page_mkwrite marks dirty, then waits in folio_wait_stable()).
- *     The BPF side sends each such episode with how it ended and the
- *     folio's state at that moment; this code judges it.
+ *     The BPF side sends each such episode with how it was decided (the
+ *     thread's next writeback event, see enum stable_res) and the folio's
+ *     state at that moment; this code judges it (stable_verdict.c).
  * S3: (info) rewrites under writeback on non-stable mappings, and waits
- *     for writeback with their sleep time.
+ *     for writeback, with their sleep time under --latency.
  */
 #ifndef WBG_STABLE_VERDICT_H
 #define WBG_STABLE_VERDICT_H
@@ -32,6 +33,9 @@ struct stable_state {
 	uint64_t stable_waited;		/* ... the thread waited: fine */
 	uint64_t stable_ended;		/* ... writeback over or restarted */
 	uint64_t stable_untracked;	/* ... no room to follow it */
+	uint64_t stable_kthread;	/* ... by a kernel thread (S1) */
+	bool rewrites_streamed;		/* each rewrite is sent (-r): the
+					 * stream must match the counter */
 	uint64_t rewrite_events;
 	uint64_t wait_events;
 	uint64_t wait_stable_events;
@@ -48,7 +52,9 @@ struct stable_result {
 	uint64_t lost;			/* reservations that failed */
 	bool core_missing;		/* the kernel lacked a needed enum */
 	bool stream_short;		/* fewer events arrived than counted */
-	uint64_t unresolved;		/* stable episodes open at exit */
+	uint64_t unresolved;		/* stable episodes undecided at exit:
+					 * the thread had no writeback event
+					 * after its dirty (or exited) */
 };
 
 enum stable_class {
@@ -64,9 +70,7 @@ enum stable_class {
 void stable_state_init(struct stable_state *st);
 enum stable_class stable_feed(struct stable_state *st,
 			      const struct stable_event *e);
-/* @cnt_open: S1 episodes the BPF side still had open after detach. */
 struct stable_result stable_finish(const struct stable_state *st,
-				   const struct stable_counts *cnt,
-				   uint64_t cnt_open);
+				   const struct stable_counts *cnt);
 
 #endif
