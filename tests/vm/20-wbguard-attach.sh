@@ -1,7 +1,7 @@
 #!/bin/sh
 # The wbguard stable tracepoint programs load and attach in the guest and see writeback.
 w=$WBG_BIN/wbguard
-[ -x $w ] || { echo "no $w (tools/ not built yet)"; exit 77; }
+[ -x $w ] || { echo "FAIL: no $w (make vm-bins)"; exit 1; }
 ( i=0; while [ $i -lt 20 ]; do dd if=/dev/zero of=/tmp/wbg-attach bs=4k count=8 conv=fsync 2>/dev/null; i=$((i + 1)); done ) &
 out=$($w stable -d 3 --json); rc=$?
 wait

@@ -4,7 +4,7 @@
 # reproducer under `wbguard stable`: S1 = 0, waits > 0, and no guard errors from scsi_debug.
 SECS=${WBG_STABLE_SECS:-15}
 w=$WBG_BIN/wbguard r=$WBG_BIN/workloads/stable_repro
-[ -x $w ] && [ -x $r ] || { echo "wbguard or stable_repro not not built yet"; exit 77; }
+[ -x $w ] && [ -x $r ] || { echo "FAIL: no wbguard or stable_repro (make vm-bins)"; exit 1; }
 
 dev=""
 for b in /sys/block/sd*; do

@@ -7,7 +7,7 @@
 # read faults on pmem (dax_fault_iomap, ext4_dax_iomap_write).
 # writeback_stable_mismatch must exist but stay at 0 on the clean series.
 ev=/sys/kernel/tracing/events
-[ -d $ev/ext4/ext4_io_end_alloc ] || { echo "kernel without the series"; exit 77; }
+[ -d $ev/ext4/ext4_io_end_alloc ] || { echo "FAIL: kernel without the series"; exit 1; }
 
 events="ext4:ext4_io_end_alloc ext4:ext4_io_end_submit_bio ext4:ext4_io_end_defer
 ext4:ext4_io_end_convert_start ext4:ext4_io_end_convert_end ext4:ext4_io_end_release

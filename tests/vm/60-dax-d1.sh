@@ -15,8 +15,8 @@
 # passes only if wbguard and the data check agree with the kernel.
 set -u
 w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/dax
-[ -x $w ] || { echo "no $w"; exit 77; }
-[ -x $wl ] || { echo "no $wl"; exit 77; }
+[ -x $w ] || { echo "FAIL: no $w (make vm-bins)"; exit 1; }
+[ -x $wl ] || { echo "FAIL: no $wl (make vm-bins)"; exit 1; }
 [ -b $dev ] || { echo "no $dev"; exit 1; }
 mutation=
 for a in $(cat /proc/cmdline); do

@@ -5,8 +5,8 @@
 # the data check must pass before and after a remount.
 set -u
 w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/daxxfs
-[ -x $w ] && [ -x $wl ] || { echo "no wbguard or dax_fault"; exit 77; }
-command -v mkfs.xfs >/dev/null || { echo "no mkfs.xfs"; exit 77; }
+[ -x $w ] && [ -x $wl ] || { echo "FAIL: no wbguard or dax_fault (make vm-bins)"; exit 1; }
+command -v mkfs.xfs >/dev/null || { echo "FAIL: no mkfs.xfs (ci/deps.sh)"; exit 1; }
 [ -b $dev ] || { echo "no $dev"; exit 1; }
 for a in $(cat /proc/cmdline); do
 	case "$a" in wbg.mutation=*) echo "mutation run: xfs is not affected"; exit 77 ;; esac

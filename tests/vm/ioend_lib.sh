@@ -1,7 +1,7 @@
 # Sourced by the tests/vm/7x-ioend-*.sh guest tests (sh: the host's dash, over 9p).
 w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads
-[ -x $w ] || { echo "no $w"; exit 77; }
-[ -x $wl/ioend_fsync ] || { echo "no ioend workloads"; exit 77; }
+[ -x $w ] || { echo "FAIL: no $w (make vm-bins)"; exit 1; }
+[ -x $wl/ioend_fsync ] || { echo "FAIL: no ioend workloads (make vm-bins)"; exit 1; }
 mutation= bench= ioend_mode=
 for a in $(cat /proc/cmdline); do
 	case "$a" in

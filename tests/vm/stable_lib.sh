@@ -1,7 +1,7 @@
 # Sourced by the tests/vm/5x-stable-*.sh guest tests (sh: the host's dash, over 9p): the
 # debug check's sysctl and counters, and ext4 on the scsi_debug DIX disk.
 sysctl=/proc/sys/vm/stable_writes_check
-[ -w $sysctl ] || { echo "kernel without CONFIG_DEBUG_STABLE_WRITES"; exit 77; }
+[ -w $sysctl ] || { echo "FAIL: kernel without CONFIG_DEBUG_STABLE_WRITES"; exit 1; }
 mutation=
 for a in $(cat /proc/cmdline); do
 	case "$a" in wbg.mutation=*) mutation=${a#wbg.mutation=} ;; esac
