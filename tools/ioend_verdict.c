@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The C1-C4 state machines over a decoded io_end event stream. Plain C. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ioend_verdict.h"
@@ -8,68 +9,182 @@
 
 void ioend_state_init(struct ioend_state *st, uint64_t leak_ns)
 {
+	uint32_t i;
+
 	memset(st, 0, sizeof(*st));
 	st->leak_ns = leak_ns;
-	st->cap = 1024;
-	st->tab = calloc(st->cap, sizeof(*st->tab));
+	st->released = calloc(IOEND_MAX_RELEASED, sizeof(*st->released));
+	if (!st->released || !keymap_init(&st->by_addr, 1024) ||
+	    !keymap_init(&st->by_inode, 64) || !keymap_init(&st->by_pid, 64))
+		st->nomem++;
+	for (i = 0; i < IOEND_MAX_SYNCS; i++)
+		st->sync_free[i] = IOEND_MAX_SYNCS - 1 - i;
+	st->nsync_free = IOEND_MAX_SYNCS;
 }
 
 void ioend_state_free(struct ioend_state *st)
 {
-	free(st->tab);
-	st->tab = NULL;
+	free(st->ents);
+	free(st->inodes);
+	free(st->released);
+	keymap_free(&st->by_addr);
+	keymap_free(&st->by_inode);
+	keymap_free(&st->by_pid);
+	st->ents = NULL;
+	st->inodes = NULL;
+	st->released = NULL;
 }
 
-static uint64_t hash_addr(uint64_t a)
+/*
+ * A slot from a pool of @size-byte records whose free list runs through
+ * the record's next_free (at @nf_off): slot numbers never move, so the
+ * indexes can hold them. UINT32_MAX when there is no memory.
+ */
+static uint32_t pool_take(void **pool, uint32_t *n, uint32_t *cap,
+			  uint32_t *free_head, size_t size, size_t nf_off)
 {
-	a ^= a >> 33;
-	a *= 0xff51afd7ed558ccdull;
-	a ^= a >> 29;
-	return a;
-}
+	char *p;
 
-static struct ioend_entry *lookup(struct ioend_state *st, uint64_t addr,
-				  bool create);
+	if (*free_head) {
+		uint32_t slot = *free_head - 1;
 
-static void grow(struct ioend_state *st)
-{
-	struct ioend_entry *old = st->tab;
-	uint64_t oldcap = st->cap, i;
-
-	st->cap *= 2;
-	st->tab = calloc(st->cap, sizeof(*st->tab));
-	st->used = 0;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].kind == IOE_FREE)
-			continue;
-		*lookup(st, old[i].addr, true) = old[i];
+		p = (char *)*pool + (size_t)slot * size;
+		memcpy(free_head, p + nf_off, sizeof(*free_head));
+		memset(p, 0, size);
+		return slot;
 	}
-	free(old);
+	if (*n == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 256;
+		void *np = realloc(*pool, (size_t)ncap * size);
+
+		if (!np || ncap <= *cap)
+			return UINT32_MAX;
+		*pool = np;
+		*cap = ncap;
+	}
+	p = (char *)*pool + (size_t)*n * size;
+	memset(p, 0, size);
+	return (*n)++;
 }
 
-/* The entry for @addr; with @create a fresh slot (kind IOE_FREE) if none. */
+static void pool_put(void *pool, uint32_t *free_head, size_t size,
+		     size_t nf_off, uint32_t slot)
+{
+	char *p = (char *)pool + (size_t)slot * size;
+
+	memset(p, 0, size);
+	memcpy(p + nf_off, free_head, sizeof(*free_head));
+	*free_head = slot + 1;
+}
+
+#define ENT(st, i) (&(st)->ents[(i) - 1])	/* from a link (slot + 1) */
+
+/* The entry for @addr; with @create a fresh one (kind IOE_FREE) if none. */
 static struct ioend_entry *lookup(struct ioend_state *st, uint64_t addr,
 				  bool create)
 {
-	uint64_t i;
+	uint32_t *v = keymap_get(&st->by_addr, addr, 0), slot;
 
-	if (!st->tab)
+	if (v)
+		return &st->ents[*v];
+	if (!create)
 		return NULL;
-	if (create && (st->used + 1) * 4 > st->cap * 3)
-		grow(st);
-	for (i = hash_addr(addr) & (st->cap - 1);; i = (i + 1) & (st->cap - 1)) {
-		struct ioend_entry *e = &st->tab[i];
-
-		if (e->kind == IOE_FREE && !e->addr) {
-			if (!create)
-				return NULL;
-			st->used++;
-			e->addr = addr;
-			return e;
-		}
-		if (e->addr == addr)
-			return e;
+	slot = pool_take((void **)&st->ents, &st->nents, &st->capents,
+			 &st->ent_free, sizeof(*st->ents),
+			 offsetof(struct ioend_entry, next_free));
+	if (slot == UINT32_MAX)
+		goto nomem;
+	if (!keymap_put(&st->by_addr, addr, 0, slot)) {
+		pool_put(st->ents, &st->ent_free, sizeof(*st->ents),
+			 offsetof(struct ioend_entry, next_free), slot);
+		goto nomem;
 	}
+	st->ents[slot].addr = addr;
+	return &st->ents[slot];
+nomem:
+	st->nomem++;
+	return NULL;
+}
+
+/* Drop an entry that is in no inode list. */
+static void forget(struct ioend_state *st, struct ioend_entry *x)
+{
+	keymap_del(&st->by_addr, x->addr, 0);
+	pool_put(st->ents, &st->ent_free, sizeof(*st->ents),
+		 offsetof(struct ioend_entry, next_free),
+		 (uint32_t)(x - st->ents));
+}
+
+/*
+ * Remember a release for C1. The ring holds the last IOEND_MAX_RELEASED;
+ * the oldest is forgotten (its slot freed) when a new one needs room, if
+ * its address was not allocated again meanwhile (then it is live again
+ * and its ring record stale).
+ */
+static void remember_release(struct ioend_state *st, struct ioend_entry *x)
+{
+	struct ioend_released *r;
+
+	x->rel_seq = st->seq;
+	if (!st->released) {
+		forget(st, x);
+		st->released_forgotten++;
+		return;
+	}
+	if (st->rel_count == IOEND_MAX_RELEASED) {
+		struct ioend_released *old = &st->released[st->rel_head];
+		struct ioend_entry *o = &st->ents[old->slot];
+
+		if (o->kind == IOE_RELEASED && o->rel_seq == old->rel_seq) {
+			forget(st, o);
+			st->released_forgotten++;
+		}
+		st->rel_head = (st->rel_head + 1) % IOEND_MAX_RELEASED;
+		st->rel_count--;
+	}
+	r = &st->released[(st->rel_head + st->rel_count) % IOEND_MAX_RELEASED];
+	r->slot = (uint32_t)(x - st->ents);
+	r->rel_seq = x->rel_seq;
+	st->rel_count++;
+}
+
+/* Inode records (dev, ino): get, optionally creating; UINT32_MAX if none. */
+static uint32_t inode_get(struct ioend_state *st, uint32_t dev, uint64_t ino,
+			  bool create)
+{
+	uint32_t *v = keymap_get(&st->by_inode, dev, ino), slot;
+
+	if (v)
+		return *v;
+	if (!create)
+		return UINT32_MAX;
+	slot = pool_take((void **)&st->inodes, &st->ninodes, &st->capinodes,
+			 &st->inode_free, sizeof(*st->inodes),
+			 offsetof(struct ioend_inode, next_free));
+	if (slot == UINT32_MAX)
+		goto nomem;
+	if (!keymap_put(&st->by_inode, dev, ino, slot)) {
+		pool_put(st->inodes, &st->inode_free, sizeof(*st->inodes),
+			 offsetof(struct ioend_inode, next_free), slot);
+		goto nomem;
+	}
+	st->inodes[slot].dev = dev;
+	st->inodes[slot].ino = ino;
+	return slot;
+nomem:
+	st->nomem++;
+	return UINT32_MAX;
+}
+
+static void inode_maybe_free(struct ioend_state *st, uint32_t slot)
+{
+	struct ioend_inode *in = &st->inodes[slot];
+
+	if (in->head || in->nsyncs)
+		return;
+	keymap_del(&st->by_inode, in->dev, in->ino);
+	pool_put(st->inodes, &st->inode_free, sizeof(*st->inodes),
+		 offsetof(struct ioend_inode, next_free), slot);
 }
 
 /*
@@ -88,12 +203,57 @@ static bool is_unconverted(const struct ioend_entry *e)
 	return e->kind == IOE_LIVE && needs_conversion(e);
 }
 
-/* Recompute one entry's contribution to st->unconverted around a change. */
+/*
+ * Keep st->unconverted and the inode's list of unconverted io_ends in
+ * step with one entry after a change: the list is what C2 and C3 walk.
+ */
+static void unlink_inode(struct ioend_state *st, struct ioend_entry *x)
+{
+	uint32_t in = x->inode - 1;
+
+	if (x->iprev)
+		ENT(st, x->iprev)->inext = x->inext;
+	else
+		st->inodes[in].head = x->inext;
+	if (x->inext)
+		ENT(st, x->inext)->iprev = x->iprev;
+	x->inode = x->iprev = x->inext = 0;
+	inode_maybe_free(st, in);
+}
+
+static void link_inode(struct ioend_state *st, struct ioend_entry *x)
+{
+	uint32_t self = (uint32_t)(x - st->ents) + 1;
+	uint32_t in = inode_get(st, x->dev, x->ino, true);
+
+	if (in == UINT32_MAX)
+		return;	/* counted in nomem: the verdict is unknown */
+	x->inode = in + 1;
+	x->iprev = 0;
+	x->inext = st->inodes[in].head;
+	if (x->inext)
+		ENT(st, x->inext)->iprev = self;
+	st->inodes[in].head = self;
+}
+
+static void retrack(struct ioend_state *st, struct ioend_entry *x, bool was)
+{
+	bool now = is_unconverted(x);
+
+	st->unconverted += (int)now - (int)was;
+	if (x->inode && (!now || st->inodes[x->inode - 1].dev != x->dev ||
+			 st->inodes[x->inode - 1].ino != x->ino))
+		unlink_inode(st, x);
+	if (now && !x->inode)
+		link_inode(st, x);
+}
+
+/* Change an entry (stmt) and keep the unconverted index true. */
 #define TRACK(st, e, stmt)						\
 	do {								\
 		bool __was = is_unconverted(e);				\
 		stmt;							\
-		(st)->unconverted += is_unconverted(e) - __was;		\
+		retrack(st, e, __was);					\
 	} while (0)
 
 static void fill_report(struct ioend_report *r, enum ioend_inv inv,
@@ -127,46 +287,58 @@ static void note_range(struct ioend_entry *x, const struct ioend_event *ev)
 static struct ioend_sync *sync_slot(struct ioend_state *st, uint32_t pid,
 				    bool create)
 {
-	int i, free_i = -1;
+	uint32_t *v = keymap_get(&st->by_pid, pid, 0), i;
 
-	for (i = 0; i < IOEND_MAX_SYNCS; i++) {
-		if (st->syncs[i].used && st->syncs[i].pid == pid)
-			return &st->syncs[i];
-		if (!st->syncs[i].used && free_i < 0)
-			free_i = i;
-	}
-	if (!create || free_i < 0)
+	if (v)
+		return &st->syncs[*v];
+	if (!create || !st->nsync_free)
 		return NULL;
-	st->syncs[free_i].used = true;
-	st->syncs[free_i].pid = pid;
-	return &st->syncs[free_i];
+	i = st->sync_free[st->nsync_free - 1];
+	if (!keymap_put(&st->by_pid, pid, 0, i)) {
+		st->nomem++;
+		return NULL;
+	}
+	st->nsync_free--;
+	st->syncs[i] = (struct ioend_sync){ .pid = pid, .used = true };
+	return &st->syncs[i];
 }
 
-/* Is an fsync of (dev, ino) still running? (The exiting one is freed.) */
-static bool other_sync_open(const struct ioend_state *st, uint32_t dev,
-			    uint64_t ino)
+/* The fsync ends (or is replaced): free its slot, uncount it on its inode. */
+static void sync_close(struct ioend_state *st, struct ioend_sync *s)
 {
-	int i;
+	uint32_t in = inode_get(st, s->dev, s->ino, false);
 
-	for (i = 0; i < IOEND_MAX_SYNCS; i++)
-		if (st->syncs[i].used && st->syncs[i].dev == dev &&
-		    st->syncs[i].ino == ino)
-			return true;
-	return false;
+	if (in != UINT32_MAX && st->inodes[in].nsyncs) {
+		st->inodes[in].nsyncs--;
+		inode_maybe_free(st, in);
+	}
+	keymap_del(&st->by_pid, s->pid, 0);
+	s->used = false;
+	st->sync_free[st->nsync_free++] = (uint32_t)(s - st->syncs);
+}
+
+/* Is an fsync of (dev, ino) still running? (The exiting one is closed.) */
+static bool other_sync_open(struct ioend_state *st, uint32_t dev, uint64_t ino)
+{
+	uint32_t in = inode_get(st, dev, ino, false);
+
+	return in != UINT32_MAX && st->inodes[in].nsyncs;
 }
 
 static int on_sync_exit(struct ioend_state *st, const struct ioend_event *ev,
 			struct ioend_report rep[2])
 {
-	struct ioend_sync *s = sync_slot(st, ev->pid, false);
+	struct ioend_sync *s = sync_slot(st, ev->pid, false), sy;
+	uint32_t in, k;
 	int n = 0, i;
-	uint64_t k;
 
 	if (!s) {
 		st->syncs_untracked++;
 		return 0;
 	}
-	s->used = false;
+	sy = *s;
+	sync_close(st, s);
+	s = &sy;
 	if (s->dev != ev->dev || s->ino != ev->ino) {
 		st->inconsistent++;
 		return 0;
@@ -202,11 +374,13 @@ static int on_sync_exit(struct ioend_state *st, const struct ioend_event *ev,
 	 * submitted before it began, or one its own writeback submitted
 	 * (ext4_writepages runs in the fsync's task).
 	 */
-	for (k = 0; k < st->cap; k++) {
-		struct ioend_entry *e = &st->tab[k];
+	in = inode_get(st, ev->dev, ev->ino, false);
+	if (in == UINT32_MAX)
+		return n;
+	for (k = st->inodes[in].head; k; k = ENT(st, k)->inext) {
+		struct ioend_entry *e = ENT(st, k);
 
-		if (!is_unconverted(e) || e->dev != ev->dev || e->ino != ev->ino ||
-		    !e->submitted)
+		if (!e->submitted)
 			continue;
 		if (e->submit_seq >= s->seq && e->submit_pid != s->pid)
 			continue;
@@ -227,15 +401,17 @@ static int on_folio_end(struct ioend_state *st, const struct ioend_event *ev,
 {
 	int64_t start = (int64_t)(ev->pos << IOEND_PAGE_SHIFT);
 	int64_t end = start + ((int64_t)(ev->aux ? ev->aux : 1) << IOEND_PAGE_SHIFT);
-	uint64_t k;
+	uint32_t in, k;
 
 	if (!st->unconverted)
 		return 0;
-	for (k = 0; k < st->cap; k++) {
-		struct ioend_entry *e = &st->tab[k];
+	in = inode_get(st, ev->dev, ev->ino, false);
+	if (in == UINT32_MAX)
+		return 0;
+	for (k = st->inodes[in].head; k; k = ENT(st, k)->inext) {
+		struct ioend_entry *e = ENT(st, k);
 
-		if (!is_unconverted(e) || !e->submitted || e->dev != ev->dev ||
-		    e->ino != ev->ino || e->size <= 0 ||
+		if (!e->submitted || e->size <= 0 ||
 		    e->offset >= end || e->offset + e->size <= start)
 			continue;
 		st->viol[IOEND_C2]++;
@@ -300,7 +476,7 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 		x->kind = IOE_LIVE;
 		x->alloc_seen = true;
 		x->alloc_ts = e->ts_ns;
-		note_range(x, e);
+		TRACK(st, x, note_range(x, e));
 		st->live++;
 		return 0;
 
@@ -339,6 +515,7 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 				memset(x, 0, sizeof(*x));
 				x->addr = e->io_end;
 				x->kind = IOE_RELEASED;
+				remember_release(st, x);
 			}
 			return 0;
 		}
@@ -355,14 +532,19 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 			wbg_hist_add(&st->life, e->ts_ns - x->alloc_ts);
 		TRACK(st, x, x->kind = IOE_RELEASED);
 		st->live--;
+		remember_release(st, x);
 		return n;
 
 	case IOEND_EV_FOLIO_END:
 		return on_folio_end(st, e, rep);
 
 	case IOEND_EV_SYNC_ENTER: {
-		struct ioend_sync *s = sync_slot(st, e->pid, true);
+		struct ioend_sync *s = sync_slot(st, e->pid, false);
+		uint32_t in;
 
+		if (s)	/* no exit seen: this one replaces it, as before */
+			sync_close(st, s);
+		s = sync_slot(st, e->pid, true);
 		if (!s) {
 			/* C3/C4 cannot judge this fsync: no pass */
 			st->syncs_full++;
@@ -371,6 +553,9 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 		s->dev = e->dev;
 		s->ino = e->ino;
 		s->seq = st->seq;
+		in = inode_get(st, e->dev, e->ino, true);
+		if (in != UINT32_MAX)
+			st->inodes[in].nsyncs++;
 		return 0;
 	}
 	case IOEND_EV_SYNC_EXIT:
@@ -445,8 +630,8 @@ uint64_t ioend_pending_leaks(const struct ioend_state *st, uint64_t now_ns)
 {
 	uint64_t k, n = 0;
 
-	for (k = 0; k < st->cap && st->live; k++) {
-		const struct ioend_entry *e = &st->tab[k];
+	for (k = 0; k < st->nents && st->live; k++) {
+		const struct ioend_entry *e = &st->ents[k];
 
 		if (e->kind == IOE_LIVE && now_ns > e->alloc_ts &&
 		    now_ns - e->alloc_ts >= st->leak_ns)
@@ -465,8 +650,8 @@ struct ioend_result ioend_finish(struct ioend_state *st,
 	int i;
 
 	memset(&r, 0, sizeof(r));
-	for (k = 0; k < st->cap; k++) {
-		const struct ioend_entry *e = &st->tab[k];
+	for (k = 0; k < st->nents; k++) {
+		const struct ioend_entry *e = &st->ents[k];
 
 		if (e->kind != IOE_LIVE)
 			continue;
@@ -488,7 +673,7 @@ struct ioend_result ioend_finish(struct ioend_state *st,
 	r.lost = cnt->c[ICT_RB_DROPS] + cnt->c[ICT_MAP_FULL];
 	r.inconsistent = st->inconsistent > 0;
 	/* C3/C4 state that found no room: those fsyncs were not judged */
-	r.untracked = st->syncs_full + st->fails_full;
+	r.untracked = st->syncs_full + st->fails_full + st->nomem;
 	for (i = 0; i < IOEND_NINV; i++)
 		total += r.viol[i];
 	/* A leak claim needs the whole stream: lost releases look like leaks. */

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include "../bpf/ioend.h"
 #include "hist.h"
+#include "keymap.h"
 #include "verdict.h"
 
 struct ioend_counts {
@@ -52,6 +53,10 @@ struct ioend_report {
 
 enum ioend_state_kind { IOE_FREE = 0, IOE_LIVE, IOE_RELEASED };
 
+/*
+ * One io_end, in a pool whose slot numbers stay put (the indexes hold
+ * them). Links are slot number + 1, 0 for none.
+ */
 struct ioend_entry {
 	uint64_t addr;
 	enum ioend_state_kind kind;
@@ -60,8 +65,25 @@ struct ioend_entry {
 	uint64_t ino;
 	int64_t offset, size;
 	uint64_t alloc_ts, submit_seq;
+	uint64_t rel_seq;		/* seq of its release (RELEASED) */
 	uint32_t submit_pid;		/* task that submitted it (for C3) */
+	uint32_t inode;			/* its inode record + 1 while unconverted */
+	uint32_t iprev, inext;		/* that inode's unconverted list */
+	uint32_t next_free;		/* pool free list */
 	bool submitted, deferred, conv_started, conv_ended, alloc_seen;
+};
+
+/*
+ * Per (dev, ino): the io_ends still waiting for their conversion (what C2
+ * at a folio end and C3 at an fsync exit look at) and the fsyncs running.
+ * Freed when both are empty.
+ */
+struct ioend_inode {
+	uint32_t dev;
+	uint64_t ino;
+	uint32_t head;			/* unconverted io_ends, slot + 1 */
+	uint32_t nsyncs;		/* fsyncs of it in progress */
+	uint32_t next_free;
 };
 
 struct ioend_sync {
@@ -80,20 +102,42 @@ struct ioend_failure {
 	bool suspect;
 };
 
+/* Released io_ends remembered (for a second release: C1), oldest first out. */
+struct ioend_released {
+	uint32_t slot;
+	uint64_t rel_seq;
+};
+
 #define IOEND_MAX_SYNCS 1024
 #define IOEND_MAX_FAILURES 256
+/*
+ * A second release is recognised while the first is among the last this
+ * many releases; slab reuses a freed io_end's address long before that.
+ */
+#define IOEND_MAX_RELEASED 65536
 
 struct ioend_state {
 	uint64_t leak_ns;		/* C1 bound */
 	uint64_t seq;			/* events fed */
 	uint64_t last_ts;
-	/* open addressing, linear probing, power-of-two capacity */
-	struct ioend_entry *tab;
-	uint64_t cap, used;
+	/* io_ends: a pool indexed by address */
+	struct ioend_entry *ents;
+	uint32_t nents, capents, ent_free;
+	struct keymap by_addr;		/* io_end address -> slot */
 	uint64_t live;			/* IOE_LIVE entries */
 	uint64_t unconverted;		/* live, UNWRITTEN seen, not converted */
+	struct ioend_released *released;/* ring of IOEND_MAX_RELEASED */
+	uint64_t rel_head, rel_count;
+	uint64_t released_forgotten;	/* dropped from the ring (bounded) */
+	/* inodes with unconverted io_ends or fsyncs running */
+	struct ioend_inode *inodes;
+	uint32_t ninodes, capinodes, inode_free;
+	struct keymap by_inode;		/* (dev, ino) -> inode record */
 	struct ioend_sync syncs[IOEND_MAX_SYNCS];
+	struct keymap by_pid;		/* fsync in progress: pid -> syncs[] */
+	uint32_t sync_free[IOEND_MAX_SYNCS], nsync_free;
 	struct ioend_failure fails[IOEND_MAX_FAILURES];
+	uint64_t nomem;			/* an index could not grow: unknown */
 	/* from the stream */
 	uint64_t ev[IOEND_EV_NR];
 	uint64_t viol[IOEND_NINV];
@@ -120,6 +164,12 @@ struct ioend_result {
 	bool inconsistent;
 	bool judged;			/* an io_end or a conversion was seen */
 };
+
+/* Entries held (live + remembered releases): what bounds its memory. */
+static inline uint64_t ioend_entries(const struct ioend_state *st)
+{
+	return keymap_count(&st->by_addr);
+}
 
 void ioend_state_init(struct ioend_state *st, uint64_t leak_ns);
 void ioend_state_free(struct ioend_state *st);

@@ -406,6 +406,91 @@ static void table_grows(void)
 	CHECK(finish().verdict == WBG_PASS);
 }
 
+/*
+ * A long run: every io_end gets its own address (the old table kept each
+ * released one forever and grew without bound). Memory stays bounded by
+ * what is live plus the last IOEND_MAX_RELEASED releases, inode records
+ * go when their last unconverted io_end and fsync do, and the lookups
+ * (fsync exit, folio end) still find what they must.
+ */
+static void long_stream_stays_bounded(void)
+{
+	const uint64_t n = 4 * IOEND_MAX_RELEASED + 1000;
+	uint64_t i, base = 0xffff888100000000ull, peak = 0;
+	struct ioend_result r;
+
+	reset();
+	for (i = 0; i < n; i++) {
+		uint64_t a = base + i * 0x80, ino = 100 + i % 1000;
+
+		feed(IOEND_EV_SYNC_ENTER, 0, ino, 0, 0, 7);
+		submit_by(a, ino, 1);
+		convert_release(a, ino);
+		feed(IOEND_EV_FOLIO_END, 0, ino, 0, 0, 3);
+		feed(IOEND_EV_SYNC_EXIT, 0, ino, 0, 0, 7);
+		if (ioend_entries(&st) > peak)
+			peak = ioend_entries(&st);
+	}
+	CHECK(st.live == 0 && st.unconverted == 0);
+	CHECK(peak <= IOEND_MAX_RELEASED);
+	CHECK(st.nents <= IOEND_MAX_RELEASED + 1);
+	CHECK(st.released_forgotten == n - IOEND_MAX_RELEASED);
+	CHECK(keymap_count(&st.by_inode) == 0);
+	CHECK(keymap_count(&st.by_pid) == 0);
+	CHECK(st.viol[IOEND_C1] + st.viol[IOEND_C2] + st.viol[IOEND_C3] == 0);
+	r = finish();
+	CHECK(r.verdict == WBG_PASS);
+	/* a recent release released again: C1 */
+	feed(IOEND_EV_RELEASE, base + (n - 1) * 0x80, 5, 0, 0, 2);
+	CHECK(reports[IOEND_C1] == 1);
+	/* the oldest was forgotten: an untracked release, not a verdict */
+	feed(IOEND_EV_RELEASE, base, 5, 0, 0, 2);
+	CHECK(reports[IOEND_C1] == 1);
+	CHECK(st.untracked_release == 1);
+
+	/* the indexes still judge: a queued conversion at an fsync exit ... */
+	reset();
+	for (i = 0; i < 3000; i++)
+		submit_by(base + i * 0x80, 100 + i % 1000, 1);
+	feed(IOEND_EV_SYNC_ENTER, 0, 555, 0, 0, 9);
+	feed(IOEND_EV_SYNC_EXIT, 0, 555, 0, 0, 9);
+	CHECK(reports[IOEND_C3] == 1);
+	/* ... and a folio end inside an unconverted io_end's range */
+	feed(IOEND_EV_FOLIO_END, 0, 777, 0, 0, 3);	/* pos 0: outside */
+	CHECK(reports[IOEND_C2] == 0);
+	{
+		struct ioend_event e = {
+			.ts_ns = now += 1000, .ino = 777, .dev = DEV,
+			.type = IOEND_EV_FOLIO_END, .pos = 0x10000 >> 12, .aux = 1,
+		};
+
+		CHECK(ioend_feed(&st, &e, rep) == 1 && rep[0].inv == IOEND_C2);
+	}
+	/* converting them all empties the inode index */
+	for (i = 0; i < 3000; i++)
+		convert_release(base + i * 0x80, 100 + i % 1000);
+	CHECK(st.unconverted == 0 && keymap_count(&st.by_inode) == 0);
+	feed(IOEND_EV_SYNC_ENTER, 0, 555, 0, 0, 9);
+	feed(IOEND_EV_SYNC_EXIT, 0, 555, 0, 0, 9);
+	CHECK(reports[IOEND_C3] == 1);
+}
+
+/* An fsync that runs while another of the same inode ends (C4 suspect). */
+static void concurrent_fsync_counts_per_inode(void)
+{
+	reset();
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 10);
+	feed(IOEND_EV_SYNC_ENTER, 0, 5, 0, 0, 11);
+	feed(IOEND_EV_SYNC_ENTER, 0, 6, 0, 0, 12);
+	CHECK(keymap_count(&st.by_inode) == 2);
+	feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 10);
+	feed(IOEND_EV_SYNC_EXIT, 0, 6, 0, 0, 12);
+	CHECK(keymap_count(&st.by_inode) == 1);
+	feed(IOEND_EV_SYNC_EXIT, 0, 5, 0, 0, 11);
+	CHECK(keymap_count(&st.by_inode) == 0);
+	CHECK(st.nsync_free == IOEND_MAX_SYNCS);
+}
+
 /* Nothing the invariants are about: no verdict, whatever else went by. */
 static void nothing_judged_is_unchecked(void)
 {
@@ -497,6 +582,8 @@ int main(void)
 	RUN(drops_make_unknown);
 	RUN(alloc_of_live_address_is_inconsistent);
 	RUN(table_grows);
+	RUN(long_stream_stays_bounded);
+	RUN(concurrent_fsync_counts_per_inode);
 	RUN(nothing_judged_is_unchecked);
 	RUN(full_tables_are_unknown);
 	RUN(bad_type);
