@@ -20,16 +20,21 @@ void dax_state_init(struct dax_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+static uint32_t home_of(uint32_t key)
+{
+	return (key * 2654435761u) % DAX_TID_SLOTS;
+}
+
 /*
- * The slot of @tid: an entry per thread stays for the whole run (the
- * number of faulting threads is small), so probing never meets a hole
- * left by a deletion. NULL when the table is full.
+ * The slot of @tid's pending lookup (open addressing, linear probing).
+ * A slot holds a lookup only until its fault uses it (slot_drop), so the
+ * table bounds lookups in flight, not threads ever seen. NULL when full.
  */
 static struct dax_pending *slot_of(struct dax_state *st, uint32_t tid,
 				   bool create)
 {
 	uint32_t key = tid ? tid : 0xffffffffu;
-	uint32_t h = (key * 2654435761u) % DAX_TID_SLOTS, i;
+	uint32_t h = home_of(key), i;
 
 	for (i = 0; i < DAX_TID_SLOTS; i++) {
 		struct dax_pending *p = &st->slots[(h + i) % DAX_TID_SLOTS];
@@ -44,6 +49,50 @@ static struct dax_pending *slot_of(struct dax_state *st, uint32_t tid,
 		}
 	}
 	return NULL;
+}
+
+/* Free a slot; backward shift keeps every probe run without holes. */
+static void slot_drop(struct dax_state *st, struct dax_pending *p)
+{
+	uint32_t hole = (uint32_t)(p - st->slots), i;
+
+	if (p->used)
+		st->nr_pending--;
+	memset(p, 0, sizeof(*p));
+	for (i = (hole + 1) % DAX_TID_SLOTS; st->slots[i].tid;
+	     i = (i + 1) % DAX_TID_SLOTS) {
+		uint32_t home = home_of(st->slots[i].tid);
+		uint32_t d_home = (i + DAX_TID_SLOTS - home) % DAX_TID_SLOTS;
+		uint32_t d_hole = (i + DAX_TID_SLOTS - hole) % DAX_TID_SLOTS;
+
+		if (d_home >= d_hole) {
+			st->slots[hole] = st->slots[i];
+			memset(&st->slots[i], 0, sizeof(st->slots[i]));
+			hole = i;
+		}
+	}
+}
+
+/*
+ * The table is full: drop lookups older than DAX_PENDING_MAX_NS. A fault
+ * follows its lookup at once in the same thread; one that never came was
+ * a DAX write(2) or the thread is gone. Dropping it can only make a late
+ * fault unmatched (unknown), never a pass.
+ */
+static void slot_expire(struct dax_state *st, uint64_t now_ns)
+{
+	uint32_t i;
+
+	for (i = 0; i < DAX_TID_SLOTS; i++) {
+		struct dax_pending *p = &st->slots[i];
+
+		/* after a shift slot i holds another entry: look again */
+		while (p->tid && p->ev.ts_ns + DAX_PENDING_MAX_NS < now_ns) {
+			st->lookups_unused++;
+			st->lookups_expired++;
+			slot_drop(st, p);
+		}
+	}
 }
 
 static bool covers(const struct dax_event *lk, const struct dax_event *f)
@@ -74,6 +123,10 @@ static void on_lookup(struct dax_state *st, const struct dax_event *e)
 		st->overwrites++;
 
 	p = slot_of(st, e->pid, true);
+	if (!p) {
+		slot_expire(st, e->ts_ns);
+		p = slot_of(st, e->pid, true);
+	}
 	if (!p) {
 		st->table_full++;
 		return;
@@ -118,8 +171,7 @@ static enum dax_class on_fault(struct dax_state *st, const struct dax_event *e)
 	/* the thread's lookup is used by this fault, whatever it maps */
 	if (p && p->used && (!covers(&p->ev, e))) {
 		st->lookups_unused++;
-		p->used = false;
-		st->nr_pending--;
+		slot_drop(st, p);
 		p = NULL;
 	}
 	if (e->iomap_type != DAX_IOMAP_MAPPED &&
@@ -145,15 +197,12 @@ static enum dax_class on_fault(struct dax_state *st, const struct dax_event *e)
 		st->d1_violations++;
 		st->last_reason = r;
 		st->last_lookup = p->ev;
-		p->used = false;
-		st->nr_pending--;
+		slot_drop(st, p);
 		return DAX_CLASS_D1;
 	}
 consume:
-	if (p && p->used) {
-		p->used = false;
-		st->nr_pending--;
-	}
+	if (p)
+		slot_drop(st, p);
 	return DAX_CLASS_FAULT;
 }
 

@@ -43,8 +43,14 @@ enum dax_d1_reason {
 
 const char *dax_d1_reason_name(enum dax_d1_reason r);
 
-/* Last DAX write lookup per thread, waiting for its fault. */
+/*
+ * DAX write lookups waiting for their fault, by thread: a slot is freed
+ * when the fault uses it, so this bounds lookups in flight (a lookup and
+ * its fault are one call in one thread), not threads over the run.
+ */
 #define DAX_TID_SLOTS 4096
+/* A lookup pending this long is dropped when the table is full. */
+#define DAX_PENDING_MAX_NS 1000000000ull
 
 struct dax_pending {
 	uint32_t tid;		/* 0: free; tid 0 is stored as ~0 */
@@ -75,6 +81,7 @@ struct dax_state {
 	uint64_t lookup_errors;
 	uint64_t lookups_unused;	/* replaced before a fault used them
 					 * (DAX write(2), PMD fallback) */
+	uint64_t lookups_expired;	/* ... dropped after DAX_PENDING_MAX_NS */
 	uint64_t table_full;
 	uint64_t bad_events;
 	enum dax_d1_reason last_reason;	/* of the last D1 violation */

@@ -11,6 +11,7 @@
 
 static struct dax_state *st;
 static struct dax_counts cnt;
+static unsigned long long now_ns;	/* ts of the next event */
 
 static void reset(void)
 {
@@ -18,6 +19,7 @@ static void reset(void)
 		st = malloc(sizeof(*st));
 	dax_state_init(st);
 	memset(&cnt, 0, sizeof(cnt));
+	now_ns = 0;
 }
 
 /* ext4_dax_iomap_write for @tid: blocks [lblk, lblk+len) of 4 KiB */
@@ -26,7 +28,7 @@ static enum dax_class lookup(unsigned int tid, unsigned int lblk, unsigned int l
 			     unsigned int mflags, int ret)
 {
 	struct dax_event e = {
-		.type = DAX_EV_EXT4_WRITE, .dev = DEV, .ino = INO, .pid = tid,
+		.ts_ns = now_ns, .type = DAX_EV_EXT4_WRITE, .dev = DEV, .ino = INO, .pid = tid,
 		.tgid = tid, .fs_magic = DAX_EXT4_SUPER_MAGIC, .lblk = lblk,
 		.len = len, .offset = (long long)lblk << 12,
 		.length = (unsigned long long)len << 12, .found = found,
@@ -43,7 +45,7 @@ static enum dax_class fault_fs(unsigned int tid, long long off, int write, int p
 			       unsigned int magic)
 {
 	struct dax_event e = {
-		.type = DAX_EV_FAULT, .dev = DEV, .ino = INO, .pid = tid,
+		.ts_ns = now_ns, .type = DAX_EV_FAULT, .dev = DEV, .ino = INO, .pid = tid,
 		.tgid = tid, .fs_magic = magic, .offset = off,
 		.length = pmd ? 2u << 20 : 4096, .write = write, .pmd = pmd,
 		.iomap_type = type, .iomap_flags = flags,
@@ -284,6 +286,62 @@ static void many_threads(void)
 	CHECK(st->conversions == 3000);
 }
 
+/*
+ * More faulting threads over a run than the table has slots: a slot is
+ * freed when its fault uses it (it used to stay per thread for the whole
+ * run, so thread 4097 and every run after it ended unknown).
+ */
+static void more_threads_than_slots(void)
+{
+	unsigned int t, n = 4 * DAX_TID_SLOTS + 100;
+	struct dax_result r;
+
+	reset();
+	for (t = 1; t <= n; t++) {
+		now_ns += 1000;
+		lookup(t, t, 1, DAX_MAP_UNWRITTEN, 1, CONVERTED, 1);
+		fault(t, (long long)t << 12, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW);
+	}
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(st->d1_checked == n && st->table_full == 0);
+	CHECK(st->nr_pending == 0);
+	/* and the last of them is still judged */
+	lookup(n + 1, 1, 1, DAX_MAP_UNWRITTEN, 0, DAX_MAP_MAPPED, 1);
+	CHECK(fault(n + 1, 1 << 12, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_D1);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_VIOLATION);
+}
+
+/*
+ * Lookups no fault ever uses (DAX write(2) from many short-lived threads):
+ * when the table fills, those older than DAX_PENDING_MAX_NS go. Lookups
+ * all in flight at once beyond the table cannot be followed: unknown.
+ */
+static void abandoned_lookups_expire(void)
+{
+	unsigned int t, n = DAX_TID_SLOTS + 2000;
+
+	reset();
+	for (t = 1; t <= n; t++) {
+		now_ns += 1000000;	/* 1 ms apart: > 1 s spans the table */
+		lookup(t, t, 1, DAX_MAP_MAPPED, 0, DAX_MAP_MAPPED, 1);
+	}
+	CHECK(st->table_full == 0);
+	CHECK(st->lookups_expired > 0);
+	CHECK(st->nr_pending <= DAX_TID_SLOTS);
+	/* the newest still pairs with its fault */
+	CHECK(fault(n, (long long)n << 12, 1, 0, DAX_IOMAP_MAPPED, 0) == DAX_CLASS_FAULT);
+	CHECK(st->d1_checked == 1 && st->write_faults_unmatched == 0);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_PASS);
+
+	reset();
+	for (t = 1; t <= DAX_TID_SLOTS + 1; t++)
+		lookup(t, t, 1, DAX_MAP_MAPPED, 0, DAX_MAP_MAPPED, 1);
+	CHECK(st->table_full == 1);
+	fault(1, 1 << 12, 1, 0, DAX_IOMAP_MAPPED, 0);
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_UNKNOWN);
+}
+
 /* Stock mode cannot check D1: unchecked even with write faults, never a
  * pass; losses still make it unknown. */
 static void stock_mode_is_unchecked(void)
@@ -323,6 +381,8 @@ int main(void)
 	RUN(core_missing_is_unknown);
 	RUN(bad_event_type);
 	RUN(many_threads);
+	RUN(more_threads_than_slots);
+	RUN(abandoned_lookups_expire);
 	RUN(stock_mode_is_unchecked);
 	RUN(reason_names);
 	free(st);
