@@ -419,14 +419,34 @@ int BPF_PROG(fx_convert_extents, void *handle, struct inode *inode,
 	return 0;
 }
 
+/*
+ * The io_end slab cache, learned at the first free of a tracked io_end
+ * (ext4 frees every io_end with kmem_cache_free(io_end_cachep, ...), so
+ * that free names it). kmem_cache_free fires for every slab free of the
+ * machine; once the cache is known, a free from any other cache returns
+ * after one compare, and only in-cache frees look the pointer up. Learning
+ * it at the allocation instead would mean hooking kmem_cache_alloc, i.e.
+ * every slab allocation of the machine, and ext4_init_io_end's return
+ * value does not carry the cache; its name (io_end_cachep) is a static
+ * variable without BTF. Until the first io_end is released every free is
+ * looked up, as before. If slab merging put io_ends in a shared cache,
+ * that cache is what the free names: more lookups, still correct.
+ */
+__u64 ioend_cache = 0;
+
 SEC("tp_btf/kmem_cache_free")
 int BPF_PROG(tp_kfree, unsigned long call_site, const void *ptr,
 	     const struct kmem_cache *s)
 {
-	__u64 key = (__u64)ptr;
+	__u64 key = (__u64)ptr, cache = ioend_cache;
 
+	if (cache && cache != (__u64)s)
+		return 0;
+	count(ICT_FREE_LOOKUPS);
 	if (!bpf_map_lookup_elem(&tracked, &key))
 		return 0;
+	if (!cache)
+		ioend_cache = (__u64)s;
 	bpf_map_delete_elem(&tracked, &key);
 	emit_ioend(ptr, IOEND_EV_RELEASE, ICT_RELEASE, 0, 0, 0);
 	return 0;

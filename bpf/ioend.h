@@ -82,6 +82,7 @@ enum ioend_counter {
 	ICT_CONVERT_EXTENTS,
 	ICT_RB_DROPS,		/* ring-buffer reservations that failed */
 	ICT_MAP_FULL,		/* a tracking map was full: state lost */
+	ICT_FREE_LOOKUPS,	/* fentry mode: slab frees looked up */
 	ICT_NR,
 };
 

@@ -315,7 +315,7 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       "\"conv_latency_us_p99\":%llu,\"bpf_run_ns\":%llu,\"bpf_run_cnt\":%llu,"
 		       "\"lost\":%llu,\"rb_drops\":%llu,\"map_full\":%llu,"
 		       "\"syncs_table_full\":%llu,\"failures_table_full\":%llu,"
-		       "\"verdict\":\"%s\"",
+		       "\"free_lookups\":%llu,\"verdict\":\"%s\"",
 		       mode_name(mode), secs,
 		       (unsigned long long)c[ICT_ALLOC], (unsigned long long)c[ICT_SUBMIT],
 		       (unsigned long long)c[ICT_DEFER], (unsigned long long)c[ICT_DEFER_QUEUED],
@@ -335,7 +335,7 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       (unsigned long long)r->lost, (unsigned long long)c[ICT_RB_DROPS],
 		       (unsigned long long)c[ICT_MAP_FULL],
 		       (unsigned long long)st->syncs_full, (unsigned long long)st->fails_full,
-		       wbg_verdict_name(r->verdict));
+		       (unsigned long long)c[ICT_FREE_LOOKUPS], wbg_verdict_name(r->verdict));
 		if (r->verdict == WBG_UNCHECKED) {
 			printf(",\"unchecked_reason\":");
 			wbg_json_str(stdout, UNCHECKED_WHY);
