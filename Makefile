@@ -37,6 +37,9 @@ UNITS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 DEPS_STAMP := $(BUILD)/.deps-host
 
+# What --version prints: git describe at build time (override: WBG_VERSION=...).
+WBG_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
 .PHONY: all deps wbguard workloads unit host-test check demo clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -65,6 +68,15 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/tools/%.o: tools/%.c $(wildcard tools/*.h bpf/*.h) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -I$(BUILD) -Itools -c $< -o $@
+
+# Rewritten only when the version changes, so only wbguard.o rebuilds.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define WBG_VERSION "$(WBG_VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/tools/wbguard.o: $(BUILD)/version.h
+.PHONY: FORCE
+FORCE:
 
 # One static binary: runs on the host and inside the VM alike.
 $(BUILD)/wbguard: $(TOOL_OBJS)

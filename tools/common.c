@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -46,8 +47,7 @@ void wbg_preflight(const char *cmd, const char *const *tracepoints,
 	char why[512];
 	int err;
 
-	if (geteuid() != 0)
-		wbg_die(cmd, "must run as root (BPF tracing needs CAP_BPF and CAP_PERFMON)");
+	/* no euid check: the kernel decides (wbg_die_bpf explains a refusal) */
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		wbg_die(cmd, "kernel has no BTF (/sys/kernel/btf/vmlinux: %s); CONFIG_DEBUG_INFO_BTF=y is required",
 			strerror(errno));
@@ -67,12 +67,16 @@ void wbg_preflight(const char *cmd, const char *const *tracepoints,
 		wbg_kbtf_close(&k);
 }
 
-static bool libbpf_verbose;
+static bool libbpf_verbose, libbpf_quiet;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list args)
 {
 	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+		return 0;
+	/* without the capabilities every bpf() fails: wbg_die_bpf's one
+	 * line says why, libbpf's warnings would only bury it */
+	if (libbpf_quiet && !libbpf_verbose)
 		return 0;
 	if (!libbpf_verbose && level != LIBBPF_WARN)
 		return 0;
@@ -81,7 +85,10 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 
 void wbg_setup_libbpf_log(bool verbose)
 {
+	char missing[64];
+
 	libbpf_verbose = verbose;
+	libbpf_quiet = wbg_bpf_caps_missing(missing, sizeof(missing)) > 0;
 	libbpf_set_print(libbpf_print);
 }
 
@@ -164,3 +171,48 @@ uint64_t wbg_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+
+/* Effective capability set from /proc/self/status; 0 if unreadable. */
+static uint64_t cap_eff(void)
+{
+	char line[256];
+	uint64_t v = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %" SCNx64, &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+#define WBG_CAP_SYS_ADMIN 21
+#define WBG_CAP_PERFMON 38
+#define WBG_CAP_BPF 39
+
+int wbg_bpf_caps_missing(char *buf, size_t len)
+{
+	uint64_t eff = cap_eff();
+	bool admin = eff & (1ull << WBG_CAP_SYS_ADMIN);
+	bool bpf = admin || (eff & (1ull << WBG_CAP_BPF));
+	bool perfmon = admin || (eff & (1ull << WBG_CAP_PERFMON));
+
+	snprintf(buf, len, "%s%s%s", bpf ? "" : "CAP_BPF",
+		 !bpf && !perfmon ? " and " : "", perfmon ? "" : "CAP_PERFMON");
+	return !bpf + !perfmon;
+}
+
+void wbg_die_bpf(const char *cmd, const char *what, int err)
+{
+	char missing[64];
+
+	if (err < 0)
+		err = -err;
+	if ((err == EPERM || err == EACCES) && wbg_bpf_caps_missing(missing, sizeof(missing)))
+		wbg_die(cmd, "cannot %s: %s; BPF tracing needs CAP_BPF and CAP_PERFMON "
+			"(and CAP_SYS_ADMIN when a tracepoint lives in a module's BTF), missing: %s",
+			what, strerror(err), missing);
+	wbg_die(cmd, "cannot %s (%s); -v shows libbpf's log", what, strerror(err));
+}

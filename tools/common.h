@@ -42,6 +42,20 @@ struct wbg_kbtf;
 void wbg_preflight(const char *cmd, const char *const *tracepoints,
 		   struct wbg_kbtf *keep);
 
+/*
+ * A bpf() load or attach failed with -@err (what: "load BPF programs").
+ * EPERM/EACCES without CAP_BPF + CAP_PERFMON (or CAP_SYS_ADMIN) is one
+ * line naming the missing capabilities; anything else names the error.
+ * Exits WBG_EXIT_SETUP. No euid check anywhere: the kernel decides.
+ */
+void wbg_die_bpf(const char *cmd, const char *what, int err)
+	__attribute__((noreturn));
+/* How many of CAP_BPF, CAP_PERFMON are missing (named in @buf). */
+int wbg_bpf_caps_missing(char *buf, size_t len);
+
+/* Version line for --version: git describe at build time + libbpf's. */
+const char *wbg_version(void);
+
 /* libbpf log goes to stderr only with -v. */
 void wbg_setup_libbpf_log(bool verbose);
 

@@ -364,13 +364,12 @@ int cmd_dax(int argc, char **argv)
 	err = dax_bpf__load(skel);
 	if (err) {
 		dax_bpf__destroy(skel);
-		wbg_die("dax", "cannot load BPF programs (%s); -v shows libbpf's log",
-			strerror(-err));
+		wbg_die_bpf("dax", "load BPF programs", err);
 	}
 	err = dax_bpf__attach(skel);
 	if (err) {
 		dax_bpf__destroy(skel);
-		wbg_die("dax", "cannot attach tracepoints (%s)", strerror(-err));
+		wbg_die_bpf("dax", "attach tracepoints", err);
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, run, NULL);
 	if (!rb) {

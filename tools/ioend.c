@@ -446,6 +446,12 @@ int cmd_ioend(int argc, char **argv)
 	conv = mode == IOEND_MODE_SERIES ? conv_tp : conv_fn;
 	skel = start(mode, conv, rb_bytes, &err, &stage);
 	if (!skel) {
+		char missing[64];
+
+		if ((err == -EPERM || err == -EACCES) &&
+		    wbg_bpf_caps_missing(missing, sizeof(missing)))
+			wbg_die_bpf("ioend", !strcmp(stage, "attach") ?
+				    "attach BPF programs" : "load BPF programs", err);
 		if (mode == IOEND_MODE_FENTRY)
 			wbg_die("ioend", "no way to trace io_ends on this kernel: the "
 				"ext4_io_end_* tracepoints are missing (%s; the wbguard series "

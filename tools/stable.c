@@ -298,13 +298,12 @@ int cmd_stable(int argc, char **argv)
 	err = stable_bpf__load(skel);
 	if (err) {
 		stable_bpf__destroy(skel);
-		wbg_die("stable", "cannot load BPF programs (%s); -v shows libbpf's log",
-			strerror(-err));
+		wbg_die_bpf("stable", "load BPF programs", err);
 	}
 	err = stable_bpf__attach(skel);
 	if (err) {
 		stable_bpf__destroy(skel);
-		wbg_die("stable", "cannot attach tracepoints (%s)", strerror(-err));
+		wbg_die_bpf("stable", "attach tracepoints", err);
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
 	if (!rb) {

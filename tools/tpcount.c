@@ -33,7 +33,7 @@ static const char doc[] =
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
 "EXIT STATUS: 0 counted; 2 usage or setup error (a tracepoint missing,\n"
-"tracefs not mounted, not root); 4 COMMAND failed.\n"
+"tracefs not mounted, no CAP_BPF/CAP_PERFMON); 4 COMMAND failed.\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard tpcount writeback:writeback_dirty_folio -d 5\n"
@@ -123,8 +123,6 @@ int cmd_tpcount(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
-	if (geteuid() != 0)
-		wbg_die("tpcount", "must run as root");
 	tdir = tracefs_dir();
 	if (!tdir)
 		wbg_die("tpcount", "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
@@ -139,7 +137,7 @@ int cmd_tpcount(int argc, char **argv)
 	wbg_setup_libbpf_log(env.verbose);
 	skel = tpcount_bpf__open_and_load();
 	if (!skel)
-		wbg_die("tpcount", "cannot load BPF program: %s", strerror(errno));
+		wbg_die_bpf("tpcount", "load BPF programs", -errno);
 	for (i = 0; i < env.nr; i++) {
 		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = i);
 		char cat[128], *c = strchr(env.events[i], ':');
@@ -149,6 +147,8 @@ int cmd_tpcount(int argc, char **argv)
 							       cat, c + 1, &o);
 		if (!links[i]) {
 			rc = -errno;
+			if (rc == -EPERM || rc == -EACCES)
+				wbg_die_bpf("tpcount", "attach tracepoints", rc);
 			fprintf(stderr, "wbguard tpcount: cannot attach %s: %s\n",
 				env.events[i], strerror(-rc));
 			goto out;

@@ -3,8 +3,26 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "common.h"
 #include "subcommands.h"
+#include "version.h"	/* generated: WBG_VERSION from git describe */
+
+const char *wbg_version(void)
+{
+	static char buf[128];
+
+	snprintf(buf, sizeof(buf), "wbguard %s (libbpf %u.%u)", WBG_VERSION,
+		 libbpf_major_version(), libbpf_minor_version());
+	return buf;
+}
+
+/* argp adds --version (-V) to every subcommand and calls this. */
+static void print_version(FILE *f, struct argp_state *state)
+{
+	fprintf(f, "%s\n", wbg_version());
+}
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 
 static const struct subcommand {
 	const char *name;
@@ -29,7 +47,8 @@ static void usage(FILE *f)
 	for (i = 0; i < NR_SUBCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", subcommands[i].name,
 			subcommands[i].summary);
-	fprintf(f, "\n'wbguard COMMAND --help' lists a command's options.\n\n"
+	fprintf(f, "\n'wbguard COMMAND --help' lists a command's options;\n"
+		"'wbguard --version' prints the build (git describe) and libbpf version.\n\n"
 		"EXIT STATUS (the first that applies):\n"
 		"  1  an invariant was violated\n"
 		"  3  events were lost: the verdict is unknown\n"
@@ -37,7 +56,7 @@ static void usage(FILE *f)
 		"  5  unchecked: nothing was judged (the scope saw nothing the\n"
 		"     invariants are about, or the kernel cannot support the check)\n"
 		"  0  pass: something was judged, no violation, nothing lost\n"
-		"  2  usage or setup error (bad option or device, not root,\n"
+		"  2  usage or setup error (bad option or device, no CAP_BPF/CAP_PERFMON,\n"
 		"     no BTF, a tracepoint missing, its module not loaded)\n\n"
 		"EXAMPLES:\n"
 		"  wbguard stable -d 10\n"
@@ -51,6 +70,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return WBG_EXIT_SETUP;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s\n", wbg_version());
+		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {

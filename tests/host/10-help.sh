@@ -10,3 +10,10 @@ done
 for opt in --duration --dev --pid --json --ringbuf-kb --verbose; do
 	grep -q -- "$opt" "$WBG_TMP/stable" || fail "stable --help lacks $opt"
 done
+# --version: the build's git describe and libbpf's version, for every command
+for c in "" stable ioend dax; do
+	v=$("$WBG" $c --version) || fail "wbguard $c --version exit $?"
+	echo "$v" | grep -Eq '^wbguard [0-9a-f]{7,}(-dirty)?|^wbguard .+ \(libbpf [0-9]+\.[0-9]+\)$' ||
+		fail "wbguard $c --version: '$v'"
+	echo "$v" | grep -q '(libbpf [0-9]*\.[0-9]*)' || fail "no libbpf version in '$v'"
+done

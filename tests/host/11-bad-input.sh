@@ -15,6 +15,6 @@ expect2 "bad device" "$WBG" stable --dev 9999:1
 expect2 "invalid duration" "$WBG" stable -d abc
 expect2 "power of two" "$WBG" stable --ringbuf-kb 6
 expect2 "unknown command" "$WBG" nosuchcommand
-expect2 "must run as root" setpriv --reuid=65534 --regid=65534 --clear-groups "$WBG" stable -d 1
+expect2 "missing: CAP_BPF and CAP_PERFMON" setpriv --reuid=65534 --regid=65534 --clear-groups "$WBG" stable -d 1
 expect2 "-f FILE is required" "$REPRO"
 expect2 "invalid time" "$REPRO" -f "$WBG_TMP/x" -t -1
