@@ -26,6 +26,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "dax.h"
+#include "wbg_cgroup.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -102,6 +103,7 @@ static __always_inline bool common(struct inode *inode, struct dax_event *e)
 	e->blkbits = BPF_CORE_READ(inode, i_blkbits);
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
+	e->cgroup_id = wbg_cgroup_id();
 	return true;
 }
 

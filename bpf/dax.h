@@ -39,6 +39,7 @@ enum dax_ev_type {
 
 struct dax_event {
 	unsigned long long ts_ns;
+	unsigned long long cgroup_id;	/* the task's cgroup v2 id, 0 if none */
 	unsigned long long ino;
 	/* FAULT: iomap offset and length (bytes), the faulting address and
 	 * page offset. EXT4_WRITE: offset = lblk << blkbits, length = len <<

@@ -28,6 +28,7 @@
 #include <bpf/bpf_core_read.h>
 #include "ioend.h"
 #include "wbg_core.bpf.h"
+#include "wbg_cgroup.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -139,6 +140,7 @@ static __always_inline void submit(struct ioend_event *tmpl)
 	tmpl->ts_ns = bpf_ktime_get_ns();
 	tmpl->pid = (__u32)id;
 	tmpl->tgid = id >> 32;
+	tmpl->cgroup_id = wbg_cgroup_id();
 	__builtin_memcpy(e, tmpl, sizeof(*e));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);

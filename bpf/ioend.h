@@ -40,6 +40,7 @@ enum ioend_ev_type {
 
 struct ioend_event {
 	unsigned long long ts_ns;
+	unsigned long long cgroup_id;	/* the task's cgroup v2 id, 0 if none */
 	unsigned long long io_end;	/* kernel address: the identity */
 	unsigned long long ino;
 	long long offset;		/* first range of the io_end (bytes) */

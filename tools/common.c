@@ -216,3 +216,22 @@ void wbg_die_bpf(const char *cmd, const char *what, int err)
 			what, strerror(err), missing);
 	wbg_die(cmd, "cannot %s (%s); -v shows libbpf's log", what, strerror(err));
 }
+
+bool wbg_kernel_has_cgroups(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_member *m;
+	const struct btf_type *t;
+	bool found = false;
+	int id, i;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "cgroups"))
+			found = true;
+	btf__free(btf);
+	return found;
+}

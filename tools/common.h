@@ -56,6 +56,10 @@ int wbg_bpf_caps_missing(char *buf, size_t len);
 /* Version line for --version: git describe at build time + libbpf's. */
 const char *wbg_version(void);
 
+/* CONFIG_CGROUPS (task_struct.cgroups in BTF): bpf_get_current_cgroup_id
+ * exists; sets the BPF objects' have_cgroups. */
+bool wbg_kernel_has_cgroups(void);
+
 /* libbpf log goes to stderr only with -v. */
 void wbg_setup_libbpf_log(bool verbose);
 

@@ -17,6 +17,8 @@
 #include "kbtf.h"
 #include "opts.h"
 #include "dax_verdict.h"
+#include "jw.h"
+#include "where.h"
 #include "dax.skel.h"
 
 enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_STOCK };
@@ -115,32 +117,41 @@ static const char *iomap_type_str(unsigned int t)
 static void print_d1(const struct dax_event *f, const struct dax_event *lk,
 		     enum dax_d1_reason why)
 {
+	struct wbg_where where;
 	char fb[8], mb[8];
+	struct jw j;
 
+	wbg_where_fill(&where, f->dev, f->ino, f->pid, 0, f->cgroup_id);
 	if (env.o.json) {
-		printf("{\"type\":\"D1\",\"dev\":\"%u:%u\",\"ino\":%llu,\"offset\":%lld,"
-		       "\"pmd\":%s,\"iomap_type\":\"%s\",\"iomap_flags\":%u,"
-		       "\"lookup_lblk\":%u,\"lookup_len\":%u,\"pblk\":%llu,"
-		       "\"found\":\"%s\",\"allocated\":%s,\"mflags\":\"%s\","
-		       "\"reason\":\"%s\",\"pid\":%u,\"tgid\":%u,\"comm\":",
-		       wbg_kdev_major(f->dev), wbg_kdev_minor(f->dev), f->ino,
-		       f->offset, f->pmd ? "true" : "false",
-		       iomap_type_str(f->iomap_type), f->iomap_flags, lk->lblk,
-		       lk->len, lk->pgoff, map_flags_str(lk->found, fb, sizeof(fb)),
-		       lk->allocated ? "true" : "false",
-		       map_flags_str(lk->mflags, mb, sizeof(mb)),
-		       dax_d1_reason_name(why), f->pid, f->tgid);
-		wbg_json_str(stdout, f->comm);
-		printf(",\"ts_ns\":%llu}\n", f->ts_ns);
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", "violation");
+		jw_str(&j, "id", "D1");
+		jw_str(&j, "what", dax_d1_reason_name(why));
+		wbg_where_json(&j, &where);
+		jw_i64(&j, "offset", f->offset);
+		jw_bool(&j, "pmd", f->pmd);
+		jw_str(&j, "iomap_type", iomap_type_str(f->iomap_type));
+		jw_u64(&j, "iomap_flags", f->iomap_flags);
+		jw_u64(&j, "lookup_lblk", lk->lblk);
+		jw_u64(&j, "lookup_len", lk->len);
+		jw_u64(&j, "pblk", lk->pgoff);
+		jw_str(&j, "found", map_flags_str(lk->found, fb, sizeof(fb)));
+		jw_bool(&j, "allocated", lk->allocated);
+		jw_str(&j, "mflags", map_flags_str(lk->mflags, mb, sizeof(mb)));
+		jw_u64(&j, "pid", f->pid);
+		jw_u64(&j, "tgid", f->tgid);
+		jw_str(&j, "comm", f->comm);
+		jw_u64(&j, "ts_ns", f->ts_ns);
+		jw_end(&j);
 		return;
 	}
-	printf("D1       dev %u:%u ino %llu offset %lld %s write fault mapped %s iomap; "
-	       "lookup lblk %u len %u found %s allocated %d -> %s: %s; pid %u (%s)\n",
-	       wbg_kdev_major(f->dev), wbg_kdev_minor(f->dev), f->ino, f->offset,
-	       f->pmd ? "PMD" : "PTE", iomap_type_str(f->iomap_type), lk->lblk,
+	printf("D1       %s:", dax_d1_reason_name(why));
+	wbg_where_text(stdout, &where);
+	printf(" offset %lld %s write fault mapped %s iomap; "
+	       "lookup lblk %u len %u found %s allocated %d -> %s; pid %u (%s)\n",
+	       f->offset, f->pmd ? "PMD" : "PTE", iomap_type_str(f->iomap_type), lk->lblk,
 	       lk->len, map_flags_str(lk->found, fb, sizeof(fb)), lk->allocated,
-	       map_flags_str(lk->mflags, mb, sizeof(mb)), dax_d1_reason_name(why),
-	       f->pid, f->comm);
+	       map_flags_str(lk->mflags, mb, sizeof(mb)), f->pid, f->comm);
 }
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -355,6 +366,7 @@ int cmd_dax(int argc, char **argv)
 	skel->rodata->targ_dev = env.o.dev;
 	skel->rodata->targ_tgid = env.o.pid;
 	skel->rodata->all_events = env.o.all_events;
+	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
 	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
 	if (!series) {
 		bpf_program__set_autoload(skel->progs.fault_iomap, false);

@@ -15,6 +15,8 @@
 #include "kbtf.h"
 #include "opts.h"
 #include "ioend_verdict.h"
+#include "jw.h"
+#include "where.h"
 #include "ioend.skel.h"
 
 enum { MODE_AUTO = 0 };
@@ -165,6 +167,7 @@ static struct ioend_bpf *start(int mode, bool conv, uint32_t rb_bytes,
 	}
 	skel->rodata->targ_dev = env.o.dev;
 	skel->rodata->mode = mode;
+	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
 	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
 	set_series(skel, mode == IOEND_MODE_SERIES, conv);
 	/* a refused mode is reported by the caller in one line */
@@ -192,25 +195,39 @@ struct run {
 static void print_report(const struct ioend_report *r)
 {
 	bool failure = r->inv == IOEND_C4 && strstr(r->what, "conversion failed");
+	struct wbg_where where;
+	struct jw j;
 
+	wbg_where_fill(&where, r->dev, r->ino, r->pid, r->submit_pid, r->cgroup_id);
 	if (env.o.json) {
-		printf("{\"type\":\"%s\",\"id\":\"%s\",\"what\":",
-		       failure ? "conversion_failed" : "violation",
-		       ioend_inv_name[r->inv]);
-		wbg_json_str(stdout, r->what);
-		printf(",\"dev\":\"%u:%u\",\"ino\":%llu,\"io_end\":\"0x%llx\","
-		       "\"offset\":%lld,\"size\":%lld,\"index\":%llu,\"err\":%d,\"pid\":%u}\n",
-		       wbg_kdev_major(r->dev), wbg_kdev_minor(r->dev),
-		       (unsigned long long)r->ino, (unsigned long long)r->io_end,
-		       (long long)r->offset, (long long)r->size,
-		       (unsigned long long)r->pos, r->err, r->pid);
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", failure ? "conversion_failed" : "violation");
+		jw_str(&j, "id", ioend_inv_name[r->inv]);
+		jw_str(&j, "what", r->what);
+		wbg_where_json(&j, &where);
+		jw_str(&j, "io_end", NULL);
+		if (r->io_end) {
+			char a[24];
+
+			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)r->io_end);
+			jw_str(&j, "io_end", a);
+		}
+		jw_i64(&j, "offset", r->offset);
+		jw_i64(&j, "size", r->size);
+		jw_u64(&j, "index", r->pos);
+		jw_i64(&j, "err", r->err);
+		jw_u64(&j, "pid", r->pid);
+		jw_u64(&j, "submit_pid", r->submit_pid);
+		jw_u64(&j, "submit_cgroup_id", r->submit_cgroup);
+		jw_end(&j);
 		return;
 	}
-	printf("%-3s %s: dev %u:%u ino %llu io_end 0x%llx range %lld+%lld",
-	       ioend_inv_name[r->inv], r->what, wbg_kdev_major(r->dev),
-	       wbg_kdev_minor(r->dev), (unsigned long long)r->ino,
-	       (unsigned long long)r->io_end, (long long)r->offset,
-	       (long long)r->size);
+	printf("%-3s %s:", ioend_inv_name[r->inv], r->what);
+	wbg_where_text(stdout, &where);
+	printf(" io_end 0x%llx range %lld+%lld", (unsigned long long)r->io_end,
+	       (long long)r->offset, (long long)r->size);
+	if (r->submit_cgroup && r->submit_cgroup != r->cgroup_id)
+		printf(" submitted from cgroup id %llu", (unsigned long long)r->submit_cgroup);
 	if (r->err)
 		printf(" error %d (%s)", r->err, strerror(-r->err));
 	printf("\n");
@@ -238,22 +255,32 @@ static int on_event(void *ctx, void *data, size_t len)
 
 static void on_leak(const struct ioend_entry *e, void *arg)
 {
+	struct wbg_where where;
 	long *n = arg;
+	char a[24];
+	struct jw j;
 
 	if ((*n)++ >= env.o.max_reports)
 		return;
-	if (env.o.json)
-		printf("{\"type\":\"violation\",\"id\":\"C1\",\"what\":\"io_end never released\","
-		       "\"dev\":\"%u:%u\",\"ino\":%llu,\"io_end\":\"0x%llx\",\"offset\":%lld,"
-		       "\"size\":%lld,\"flags\":%u}\n",
-		       wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev),
-		       (unsigned long long)e->ino, (unsigned long long)e->addr,
-		       (long long)e->offset, (long long)e->size, e->flags_seen);
-	else
-		printf("C1  io_end never released: dev %u:%u ino %llu io_end 0x%llx range %lld+%lld flags 0x%x\n",
-		       wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev),
-		       (unsigned long long)e->ino, (unsigned long long)e->addr,
-		       (long long)e->offset, (long long)e->size, e->flags_seen);
+	wbg_where_fill(&where, e->dev, e->ino, e->submit_pid, 0, e->submit_cgroup);
+	snprintf(a, sizeof(a), "0x%llx", (unsigned long long)e->addr);
+	if (env.o.json) {
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", "violation");
+		jw_str(&j, "id", "C1");
+		jw_str(&j, "what", "io_end never released");
+		wbg_where_json(&j, &where);
+		jw_str(&j, "io_end", a);
+		jw_i64(&j, "offset", e->offset);
+		jw_i64(&j, "size", e->size);
+		jw_u64(&j, "flags", e->flags_seen);
+		jw_end(&j);
+		return;
+	}
+	printf("C1  io_end never released:");
+	wbg_where_text(stdout, &where);
+	printf(" io_end %s range %lld+%lld flags 0x%x\n", a, (long long)e->offset,
+	       (long long)e->size, e->flags_seen);
 }
 
 static void read_counters(struct ioend_bpf *skel, struct ioend_counts *out)

@@ -271,6 +271,9 @@ static void fill_report(struct ioend_report *r, enum ioend_inv inv,
 	r->offset = e ? e->offset : ev->offset;
 	r->size = e ? e->size : ev->size;
 	r->err = ev->ret;
+	r->cgroup_id = ev->cgroup_id;
+	r->submit_pid = e ? e->submit_pid : 0;
+	r->submit_cgroup = e ? e->submit_cgroup : 0;
 }
 
 static void note_range(struct ioend_entry *x, const struct ioend_event *ev)
@@ -582,6 +585,7 @@ int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 			x->submitted = true;
 			x->submit_seq = st->seq;
 			x->submit_pid = e->pid;
+			x->submit_cgroup = e->cgroup_id;
 			x->alloc_ts = x->alloc_seen ? x->alloc_ts : e->ts_ns;
 		}
 		break;

@@ -48,7 +48,10 @@ struct ioend_report {
 	uint32_t dev;
 	int64_t offset, size;
 	int err;
-	uint32_t pid;
+	uint32_t pid;			/* task of the event */
+	uint64_t cgroup_id;		/* ... and its cgroup */
+	uint32_t submit_pid;		/* task that submitted the io_end, 0 */
+	uint64_t submit_cgroup;		/* ... and its cgroup */
 };
 
 enum ioend_state_kind { IOE_FREE = 0, IOE_LIVE, IOE_RELEASED };
@@ -67,6 +70,7 @@ struct ioend_entry {
 	uint64_t alloc_ts, submit_seq;
 	uint64_t rel_seq;		/* seq of its release (RELEASED) */
 	uint32_t submit_pid;		/* task that submitted it (for C3) */
+	uint64_t submit_cgroup;		/* its cgroup, for reports */
 	uint32_t inode;			/* its inode record + 1 while unconverted */
 	uint32_t iprev, inext;		/* that inode's unconverted list */
 	uint32_t next_free;		/* pool free list */
