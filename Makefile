@@ -27,7 +27,7 @@ SKELS := $(addprefix $(BUILD)/,$(addsuffix .skel.h,$(BPF_NAMES)))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(TOOL_SRCS))
 # Verdict code and helpers free of BPF: what unit tests link against.
-PLAIN_SRCS := $(wildcard tools/*_verdict.c) tools/hist.c tools/util.c tools/devres.c tools/keymap.c tools/jw.c tools/where.c
+PLAIN_SRCS := $(wildcard tools/*_verdict.c) tools/hist.c tools/util.c tools/devres.c tools/keymap.c tools/jw.c tools/where.c tools/snap.c
 PLAIN_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/%.o,$(PLAIN_SRCS))
 
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)

@@ -10,6 +10,9 @@ set -euo pipefail
 want=${1:-all}
 host_pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config
 	   e2fsprogs xfsprogs btrfs-progs fdisk dmsetup util-linux jq libaio-dev liburing-dev bpftrace)
+# promtool (Prometheus' own text-format parser) checks --metrics output in a
+# host test; Debian 12 ships it in prometheus (2.42).
+host_pkgs+=(prometheus)
 vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves ccache
 	 xz-utils kmod rsync dpkg-dev btrfs-progs fio)
 
@@ -35,3 +38,11 @@ export DEBIAN_FRONTEND=noninteractive
 # A stale or empty package list makes apt-get install fail: refresh once.
 apt-get update -qq >/dev/null || true
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Only promtool is wanted: a Prometheus server the install just started on a
+# systemd machine is stopped and disabled again (one the user had stays).
+case " ${missing[*]} " in
+*" prometheus "*)
+	if command -v systemctl > /dev/null && [ -d /run/systemd/system ]; then
+		systemctl disable --now prometheus.service > /dev/null 2>&1 || true
+	fi ;;
+esac

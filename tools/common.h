@@ -53,6 +53,8 @@ void wbg_die_bpf(const char *cmd, const char *what, int err)
 /* How many of CAP_BPF, CAP_PERFMON are missing (named in @buf). */
 int wbg_bpf_caps_missing(char *buf, size_t len);
 
+/* WBG_VERSION (git describe at build time) */
+const char *wbg_build_version(void);
 /* Version line for --version: git describe at build time + libbpf's. */
 const char *wbg_version(void);
 

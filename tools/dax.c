@@ -19,6 +19,7 @@
 #include "dax_verdict.h"
 #include "jw.h"
 #include "where.h"
+#include "snap.h"
 #include "dax.skel.h"
 
 enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_STOCK };
@@ -70,6 +71,8 @@ static const struct argp_option opts[] = {
 	WBG_OPT_ALL_EVENTS("Also send read faults through the ring buffer (for testing loss accounting)"),
 	WBG_OPT_RINGBUF("4096"),
 	WBG_OPT_MAX_REPORTS(""),
+	WBG_OPT_INTERVAL,
+	WBG_OPT_METRICS,
 	WBG_OPT_VERBOSE,
 	{},
 };
@@ -97,6 +100,52 @@ struct run {
 	struct dax_state st;
 	long reports;
 };
+
+/* ---- while it runs: --interval, --metrics ---- */
+
+struct tick_ctx {
+	struct run *run;
+	struct dax_bpf *skel;
+	struct ring_buffer *rb;
+	uint64_t t0;
+	bool series;
+};
+
+static void read_counters(struct dax_bpf *skel, struct dax_counts *out);
+
+static void snapshot(struct wbg_snap *s, const struct run *run,
+		     const struct dax_counts *cnt, const struct dax_result *r,
+		     double secs)
+{
+	const struct dax_state *st = &run->st;
+	const uint64_t *c = cnt->c;
+
+	wbg_snap_init(s, "dax", secs);
+	wbg_snap_inv(s, "D1", r->d1);
+	s->events = c[DXC_IOMAP_PTE] + c[DXC_IOMAP_PMD] + c[DXC_EXT4_WRITE];
+	s->lost = r->lost;
+	s->verdict = r->verdict;
+	wbg_snap_add(s, "write_faults", WBG_COUNTER, c[DXC_IOMAP_WRITE], "DAX write faults.");
+	wbg_snap_add(s, "write_faults_judged", WBG_COUNTER, st->d1_checked, "ext4 DAX write faults judged (D1).");
+	wbg_snap_add(s, "conversions", WBG_COUNTER, st->conversions, "Lookups that zeroed and converted an unwritten extent.");
+	wbg_snap_add(s, "unmatched", WBG_COUNTER, r->unmatched, "ext4 write faults without their lookup (unknown).");
+	wbg_snap_add(s, "lookups_pending", WBG_GAUGE, st->nr_pending, "Lookups waiting for their fault (bounded).");
+}
+
+static void tick(void *arg)
+{
+	struct tick_ctx *t = arg;
+	struct dax_counts cnt;
+	struct dax_result r;
+	struct wbg_snap s;
+
+	/* counters first: what they count was reserved before the consume */
+	read_counters(t->skel, &cnt);
+	ring_buffer__consume(t->rb);
+	r = dax_finish(&t->run->st, &cnt, t->series);
+	snapshot(&s, t->run, &cnt, &r, (wbg_now_ns() - t->t0) / 1e9);
+	wbg_snap_emit(&env.o, &s, false);
+}
 
 static const char *map_flags_str(unsigned int f, char *buf, size_t n)
 {
@@ -332,6 +381,8 @@ int cmd_dax(int argc, char **argv)
 	struct dax_bpf *skel;
 	struct run *run;
 	struct wbg_kbtf k;
+	struct tick_ctx tctx;
+	struct wbg_snap snap;
 	char why[512];
 	uint32_t rb_bytes;
 	uint64_t t0;
@@ -396,6 +447,10 @@ int cmd_dax(int argc, char **argv)
 			series ? "" : " (D1 not checked: the kernel lacks the series' tracepoints)",
 			wbg_scope(&env.o));
 	t0 = wbg_now_ns();
+	tctx = (struct tick_ctx){ .run = run, .skel = skel, .rb = rb, .t0 = t0,
+				  .series = series };
+	env.o.tick = tick;
+	env.o.tick_arg = &tctx;
 	if (wbg_trace(&env.o, rb, &child)) {
 		ring_buffer__free(rb);
 		dax_bpf__destroy(skel);
@@ -411,6 +466,8 @@ int cmd_dax(int argc, char **argv)
 	r = dax_finish(&run->st, &cnt, series);
 	report(run, &cnt, &r, series, (wbg_now_ns() - t0) / 1e9);
 	fflush(stdout);
+	snapshot(&snap, run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
+	wbg_snap_emit(&env.o, &snap, true);
 
 	ring_buffer__free(rb);
 	dax_bpf__destroy(skel);

@@ -17,6 +17,7 @@
 #include "ioend_verdict.h"
 #include "jw.h"
 #include "where.h"
+#include "snap.h"
 #include "ioend.skel.h"
 
 enum { MODE_AUTO = 0 };
@@ -71,6 +72,8 @@ static const struct argp_option opts[] = {
 	{ "leak-ms", OPT_LEAK, "MS", 0, "An io_end live this long at the end is a leak (default 5000)", 0 },
 	WBG_OPT_RINGBUF("8192"),
 	WBG_OPT_MAX_REPORTS(" per invariant"),
+	WBG_OPT_INTERVAL,
+	WBG_OPT_METRICS,
 	WBG_OPT_VERBOSE,
 	{},
 };
@@ -187,10 +190,64 @@ static struct ioend_bpf *start(int mode, bool conv, uint32_t rb_bytes,
 
 /* ---- output ---- */
 
+
 struct run {
 	struct ioend_state st;
 	long reports[IOEND_NINV];	/* lines printed, per invariant */
 };
+
+/* ---- while it runs: --interval, --metrics ---- */
+
+struct tick_ctx {
+	struct run *run;
+	struct ioend_bpf *skel;
+	struct ring_buffer *rb;
+	uint64_t t0;
+};
+
+static void read_counters(struct ioend_bpf *skel, struct ioend_counts *out);
+
+static void snapshot(struct wbg_snap *s, const struct run *run,
+		     const struct ioend_counts *cnt, const struct ioend_result *r,
+		     double secs)
+{
+	const uint64_t *c = cnt->c;
+	int i;
+
+	wbg_snap_init(s, "ioend", secs);
+	for (i = 0; i < IOEND_NINV; i++)
+		wbg_snap_inv(s, ioend_inv_name[i], r->viol[i]);
+	for (i = ICT_ALLOC; i <= ICT_CONVERT_EXTENTS; i++)
+		s->events += c[i];
+	s->lost = r->lost;
+	s->verdict = r->verdict;
+	wbg_snap_add(s, "io_ends_allocated", WBG_COUNTER, c[ICT_ALLOC], "io_ends allocated.");
+	wbg_snap_add(s, "io_ends_released", WBG_COUNTER, c[ICT_RELEASE], "io_ends released.");
+	wbg_snap_add(s, "conversions", WBG_COUNTER, c[ICT_CONV_END], "Unwritten-extent conversions of io_ends.");
+	wbg_snap_add(s, "conversions_failed", WBG_COUNTER, c[ICT_CONV_FAILED], "Conversions that failed.");
+	wbg_snap_add(s, "fsyncs", WBG_COUNTER, c[ICT_SYNC_EXIT], "fsync/fdatasync calls that returned.");
+	wbg_snap_add(s, "inconsistent", WBG_COUNTER, run->st.inconsistent, "Impossible event orders (unknown).");
+	wbg_snap_add(s, "untracked", WBG_COUNTER, r->untracked, "fsyncs or failures that found no room (unknown).");
+	wbg_snap_add(s, "io_ends_live", WBG_GAUGE, ioend_live(&run->st), "io_ends allocated, not yet released.");
+	wbg_snap_add(s, "state_entries", WBG_GAUGE, ioend_entries(&run->st),
+		     "io_ends held by the verdict (live + remembered releases, bounded).");
+}
+
+static void tick(void *arg)
+{
+	struct tick_ctx *t = arg;
+	struct ioend_counts cnt;
+	struct ioend_result r;
+	struct wbg_snap s;
+
+	/* counters first: every event they count was reserved before the
+	 * consume that follows, so the stream is not short */
+	read_counters(t->skel, &cnt);
+	ring_buffer__consume(t->rb);
+	r = ioend_finish(&t->run->st, &cnt, wbg_now_ns(), NULL, NULL);
+	snapshot(&s, t->run, &cnt, &r, (wbg_now_ns() - t->t0) / 1e9);
+	wbg_snap_emit(&env.o, &s, false);
+}
 
 static void print_report(const struct ioend_report *r)
 {
@@ -427,6 +484,8 @@ int cmd_ioend(int argc, char **argv)
 	struct ioend_counts cnt;
 	struct ioend_result r;
 	struct run run = {0};
+	struct tick_ctx tctx;
+	struct wbg_snap snap;
 	struct wbg_kbtf k;
 	const char *stage = "";
 	uint32_t rb_bytes;
@@ -505,6 +564,9 @@ int cmd_ioend(int argc, char **argv)
 		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
 		wbg_scope(&env.o));
 	t0 = wbg_now_ns();
+	tctx = (struct tick_ctx){ .run = &run, .skel = skel, .rb = rb, .t0 = t0 };
+	env.o.tick = tick;
+	env.o.tick_arg = &tctx;
 	if (wbg_trace(&env.o, rb, &child)) {
 		ring_buffer__free(rb);
 		ioend_bpf__destroy(skel);
@@ -536,6 +598,8 @@ int cmd_ioend(int argc, char **argv)
 	r = ioend_finish(&run.st, &cnt, wbg_now_ns(), on_leak, &leaks_shown);
 	report(mode, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
 	fflush(stdout);
+	snapshot(&snap, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
+	wbg_snap_emit(&env.o, &snap, true);
 
 	ring_buffer__free(rb);
 	ioend_bpf__destroy(skel);

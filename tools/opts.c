@@ -7,6 +7,7 @@
 #include "opts.h"
 #include "common.h"
 #include "devres.h"
+#include "snap.h"
 
 error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
 			 struct argp_state *state)
@@ -41,6 +42,14 @@ error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
 	case 'v':
 		o->verbose = true;
 		break;
+	case WBG_KEY_INTERVAL:
+		o->interval_s = wbg_parse_long(o->name, arg, 1, 86400, "interval");
+		break;
+	case WBG_KEY_METRICS:
+		if (!*arg)
+			wbg_die(o->name, "--metrics needs a file name");
+		o->metrics = arg;
+		break;
 	case ARGP_KEY_ARG:
 		o->cmd = &state->argv[state->next - 1];
 		state->next = state->argc;
@@ -64,11 +73,38 @@ const char *wbg_scope(const struct wbg_opts *o)
 	return buf;
 }
 
+long wbg_tick_period_s(const struct wbg_opts *o)
+{
+	return o->interval_s ? o->interval_s : o->metrics ? 15 : 0;
+}
+
+void wbg_snap_emit(const struct wbg_opts *o, const struct wbg_snap *s, bool final)
+{
+	static bool warned;
+	char libbpf[32];
+	int err;
+
+	if (o->interval_s && !final)
+		wbg_snap_print(stdout, s, o->json);
+	if (!o->metrics)
+		return;
+	snprintf(libbpf, sizeof(libbpf), "%u.%u", libbpf_major_version(),
+		 libbpf_minor_version());
+	err = wbg_snap_metrics_file(o->metrics, s, wbg_build_version(), libbpf, final);
+	if (err && !warned) {
+		warned = true;
+		fprintf(stderr, "wbguard %s: cannot write metrics to %s: %s\n", o->name,
+			o->metrics, strerror(-err));
+	}
+}
+
 int wbg_trace(const struct wbg_opts *o, struct ring_buffer *rb,
 	      struct wbg_child *child)
 {
 	uint64_t deadline = o->duration_s ?
 			    wbg_now_ns() + o->duration_s * 1000000000ull : 0;
+	uint64_t period = wbg_tick_period_s(o) * 1000000000ull;
+	uint64_t next_tick = period ? wbg_now_ns() + period : 0;
 	int err;
 
 	if (o->cmd && wbg_child_start(child, o->cmd))
@@ -82,6 +118,10 @@ int wbg_trace(const struct wbg_opts *o, struct ring_buffer *rb,
 		}
 		if (deadline && wbg_now_ns() >= deadline)
 			break;
+		if (next_tick && o->tick && wbg_now_ns() >= next_tick) {
+			o->tick(o->tick_arg);
+			next_tick += period;
+		}
 		if (child->pid && wbg_child_poll(child))
 			break;
 	}

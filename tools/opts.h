@@ -27,6 +27,11 @@ struct wbg_opts {
 	long ringbuf_kib;
 	long max_reports;	/* violation lines printed per kind */
 	char **cmd;		/* COMMAND after --, or NULL */
+	long interval_s;	/* --interval: a summary line every S s, 0: none */
+	const char *metrics;	/* --metrics FILE: textfile metrics, or NULL */
+	/* set by the subcommand: called every tick_period_s() while tracing */
+	void (*tick)(void *arg);
+	void *tick_arg;
 };
 
 #define WBG_OPT_DURATION \
@@ -43,6 +48,12 @@ struct wbg_opts {
 	{ "ringbuf-kb", 'b', "KIB", 0, "Ring buffer size in KiB, a power of two >= 4 (default " dflt ")", 0 }
 #define WBG_OPT_MAX_REPORTS(per) \
 	{ "max-reports", 'm', "N", 0, "Print at most N violation lines" per " (default 20; counts stay exact)", 0 }
+/* long-only keys of the shared options (subcommands use 1000..1099) */
+enum { WBG_KEY_INTERVAL = 1100, WBG_KEY_METRICS };
+#define WBG_OPT_INTERVAL \
+	{ "interval", WBG_KEY_INTERVAL, "S", 0, "Every S seconds print a summary line (text, or a JSON line with --json) with the verdict so far", 0 }
+#define WBG_OPT_METRICS \
+	{ "metrics", WBG_KEY_METRICS, "FILE", 0, "Write node_exporter textfile metrics to FILE (atomically: temporary file, then rename) every --interval (default 15 s) and at the end", 0 }
 #define WBG_OPT_VERBOSE \
 	{ "verbose", 'v', NULL, 0, "Print libbpf's log", 0 }
 
@@ -53,6 +64,17 @@ struct wbg_opts {
  */
 error_t wbg_parse_common(struct wbg_opts *o, int key, char *arg,
 			 struct argp_state *state);
+
+/* Seconds between ticks: --interval, else 15 with --metrics, else 0. */
+long wbg_tick_period_s(const struct wbg_opts *o);
+
+struct wbg_snap;
+/*
+ * Send a snapshot where the options say: an interval line (not @final:
+ * the summary says it then) and the metrics file (final or not). A
+ * metrics file that cannot be written is one line on stderr per run.
+ */
+void wbg_snap_emit(const struct wbg_opts *o, const struct wbg_snap *s, bool final);
 
 /* What a run traces and until when, for its start line: "device /mnt
  * (one process), until the command ends". Returns a static buffer. */

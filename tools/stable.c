@@ -14,6 +14,7 @@
 #include "common.h"
 #include "opts.h"
 #include "stable_verdict.h"
+#include "snap.h"
 #include "stable.skel.h"
 
 static struct env {
@@ -65,6 +66,8 @@ static const struct argp_option opts[] = {
 	WBG_OPT_ALL_EVENTS("Send every dirtied folio through the ring buffer (heavy; for testing loss accounting)"),
 	WBG_OPT_RINGBUF("4096"),
 	WBG_OPT_MAX_REPORTS(""),
+	WBG_OPT_INTERVAL,
+	WBG_OPT_METRICS,
 	WBG_OPT_VERBOSE,
 	{},
 };
@@ -88,6 +91,60 @@ struct run {
 	struct stable_state st;
 	long reports;
 };
+
+/* ---- while it runs: --interval, --metrics ---- */
+
+struct tick_ctx {
+	struct run *run;
+	struct stable_bpf *skel;
+	struct ring_buffer *rb;
+	uint64_t t0;
+};
+
+static void read_counters(struct stable_bpf *skel, struct stable_counts *out);
+
+/* The verdict as the summary gives it (stable_finish + judged). */
+static enum wbg_verdict verdict_of(const struct stable_result *r,
+				   const struct stable_counts *cnt)
+{
+	return wbg_verdict_judged(r->verdict, cnt->c[STC_DIRTY_STABLE] && !r->core_missing);
+}
+
+static void snapshot(struct wbg_snap *s, const struct run *run,
+		     const struct stable_counts *cnt, const struct stable_result *r,
+		     double secs)
+{
+	const uint64_t *c = cnt->c;
+
+	wbg_snap_init(s, "stable", secs);
+	wbg_snap_inv(s, "S1", r->s1);
+	s->events = c[STC_DIRTY] + c[STC_WAIT];
+	s->lost = r->lost;
+	s->verdict = verdict_of(r, cnt);
+	wbg_snap_add(s, "folios_dirtied", WBG_COUNTER, c[STC_DIRTY], "Folios dirtied (writeback_dirty_folio).");
+	wbg_snap_add(s, "folios_dirtied_stable", WBG_COUNTER, c[STC_DIRTY_STABLE], "... on stable-writes mappings.");
+	wbg_snap_add(s, "stable_dirtied_under_writeback", WBG_COUNTER, c[STC_STABLE_UNDER_WB],
+		     "Stable folios dirtied under writeback (S1 candidates).");
+	wbg_snap_add(s, "rewrites_under_writeback", WBG_COUNTER, c[STC_REWRITE_NONSTABLE],
+		     "S3: folios of other mappings rewritten under writeback.");
+	wbg_snap_add(s, "waits", WBG_COUNTER, c[STC_WAIT], "folio_wait_writeback calls.");
+	wbg_snap_add(s, "waits_stable", WBG_COUNTER, c[STC_WAIT_STABLE], "... on stable-writes mappings.");
+}
+
+static void tick(void *arg)
+{
+	struct tick_ctx *t = arg;
+	struct stable_counts cnt;
+	struct stable_result r;
+	struct wbg_snap s;
+
+	/* counters first: what they count was reserved before the consume */
+	read_counters(t->skel, &cnt);
+	ring_buffer__consume(t->rb);
+	r = stable_finish(&t->run->st, &cnt, t->skel->bss->nr_pending);
+	snapshot(&s, t->run, &cnt, &r, (wbg_now_ns() - t->t0) / 1e9);
+	wbg_snap_emit(&env.o, &s, false);
+}
 
 static void print_event(const struct stable_event *e, const char *what)
 {
@@ -270,6 +327,8 @@ int cmd_stable(int argc, char **argv)
 	enum wbg_verdict verdict;
 	const char *unchecked;
 	struct run run = {0};
+	struct tick_ctx tctx;
+	struct wbg_snap snap;
 	uint32_t rb_bytes;
 	uint64_t t0;
 	int err, child_rc = 0;
@@ -315,6 +374,9 @@ int cmd_stable(int argc, char **argv)
 	if (!env.o.json)
 		fprintf(stderr, "wbguard stable: tracing %s\n", wbg_scope(&env.o));
 	t0 = wbg_now_ns();
+	tctx = (struct tick_ctx){ .run = &run, .skel = skel, .rb = rb, .t0 = t0 };
+	env.o.tick = tick;
+	env.o.tick_arg = &tctx;
 	if (wbg_trace(&env.o, rb, &child)) {
 		ring_buffer__free(rb);
 		stable_bpf__destroy(skel);
@@ -336,6 +398,8 @@ int cmd_stable(int argc, char **argv)
 		"no folio of a stable-writes mapping was dirtied in the traced scope: S1 judged nothing";
 	report(&run, &cnt, &r, verdict, unchecked, (wbg_now_ns() - t0) / 1e9);
 	fflush(stdout);
+	snapshot(&snap, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
+	wbg_snap_emit(&env.o, &snap, true);
 
 	ring_buffer__free(rb);
 	stable_bpf__destroy(skel);

@@ -8,6 +8,11 @@
 #include "subcommands.h"
 #include "version.h"	/* generated: WBG_VERSION from git describe */
 
+const char *wbg_build_version(void)
+{
+	return WBG_VERSION;
+}
+
 const char *wbg_version(void)
 {
 	static char buf[128];
