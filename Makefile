@@ -40,7 +40,7 @@ DEPS_STAMP := $(BUILD)/.deps-host
 # What --version prints: git describe at build time (override: WBG_VERSION=...).
 WBG_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all deps wbguard workloads unit host-test check demo clean
+.PHONY: all deps wbguard workloads unit host-test check demo clean install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -110,6 +110,23 @@ check: wbguard workloads $(UNITS)
 
 clean:
 	rm -rf $(BUILD)
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the man
+# page and an example systemd unit (its ExecStart names the installed binary).
+PREFIX ?= /usr/local
+SBINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+UNITDIR = $(PREFIX)/lib/systemd/system
+install: $(BUILD)/wbguard
+	install -D -m 0755 $(BUILD)/wbguard $(DESTDIR)$(SBINDIR)/wbguard
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	sed 's|@UNITDIR@|$(UNITDIR)|g' contrib/wbguard.8 > $(DESTDIR)$(MANDIR)/man8/wbguard.8
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/wbguard-stable.service.in \
+		> $(DESTDIR)$(UNITDIR)/wbguard-stable.service
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/wbguard.8 $(DESTDIR)$(UNITDIR)/wbguard-stable.service
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/wbguard $(DESTDIR)$(MANDIR)/man8/wbguard.8 \
+		$(DESTDIR)$(UNITDIR)/wbguard-stable.service
 
 # Kernel, VM and patch-series targets.
 -include mk/*.mk
