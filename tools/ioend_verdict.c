@@ -448,186 +448,247 @@ static void add_failure(struct ioend_state *st, const struct ioend_event *ev)
 	st->fails_full++;
 }
 
+/* A fresh live entry for @addr (its previous life, if any, is over). */
+static void start_life(struct ioend_state *st, struct ioend_entry *x,
+		       uint64_t addr, uint64_t ts)
+{
+	memset(x, 0, sizeof(*x));
+	x->addr = addr;
+	x->kind = IOE_LIVE;
+	x->alloc_ts = ts;
+	st->live++;
+}
+
+static int on_alloc(struct ioend_state *st, const struct ioend_event *e,
+		    struct ioend_report rep[2])
+{
+	struct ioend_entry *x = lookup(st, e->io_end, true);
+
+	if (!x)
+		return 0;
+	if (x->kind == IOE_LIVE) {
+		/* the address came back without a release: lost */
+		st->inconsistent++;
+		TRACK(st, x, x->kind = IOE_FREE);
+		st->live--;
+	}
+	start_life(st, x, e->io_end, e->ts_ns);
+	x->alloc_seen = true;
+	TRACK(st, x, note_range(x, e));
+	return 0;
+}
+
+/* The live entry an io_end event is about; one allocated before tracing
+ * began is taken up here (or reused after a release we saw: then its
+ * alloc was lost). */
+static struct ioend_entry *live_entry(struct ioend_state *st,
+				      const struct ioend_event *e)
+{
+	struct ioend_entry *x = lookup(st, e->io_end, true);
+
+	if (x && x->kind != IOE_LIVE) {
+		if (x->kind == IOE_RELEASED)
+			st->inconsistent++;
+		start_life(st, x, e->io_end, e->ts_ns);
+	}
+	return x;
+}
+
+static int on_submit(struct ioend_state *st, const struct ioend_event *e,
+		     struct ioend_report rep[2])
+{
+	struct ioend_entry *x = live_entry(st, e);
+
+	if (!x)
+		return 0;
+	TRACK(st, x, note_range(x, e));
+	if (!x->submitted) {
+		x->submitted = true;
+		x->submit_seq = st->seq;
+		x->submit_pid = e->pid;
+		x->submit_cgroup = e->cgroup_id;
+		if (!x->alloc_seen)	/* its age counts from here */
+			x->alloc_ts = e->ts_ns;
+	}
+	return 0;
+}
+
+static int on_defer(struct ioend_state *st, const struct ioend_event *e,
+		    struct ioend_report rep[2])
+{
+	struct ioend_entry *x = live_entry(st, e);
+
+	if (!x)
+		return 0;
+	TRACK(st, x, note_range(x, e));
+	if (!x->submitted) {
+		x->submitted = true;
+		x->submit_seq = st->seq;
+	}
+	x->deferred = true;
+	if (e->flag & IOEND_FL_UNWRITTEN)
+		st->deferred_unwritten++;
+	if (!x->alloc_ts)
+		x->alloc_ts = e->ts_ns;
+	return 0;
+}
+
+static int on_conv_start(struct ioend_state *st, const struct ioend_event *e,
+			 struct ioend_report rep[2])
+{
+	struct ioend_entry *x = live_entry(st, e);
+
+	if (!x)
+		return 0;
+	TRACK(st, x, note_range(x, e));
+	x->conv_started = true;
+	return 0;
+}
+
+static int on_conv_end(struct ioend_state *st, const struct ioend_event *e,
+		       struct ioend_report rep[2])
+{
+	struct ioend_entry *x = live_entry(st, e);
+
+	if (!x)
+		return 0;
+	TRACK(st, x, (note_range(x, e), x->conv_ended = true));
+	if (!x->deferred)
+		st->converted_inline++;
+	if (x->alloc_ts && e->ts_ns >= x->alloc_ts)
+		wbg_hist_add(&st->conv_lat, e->ts_ns - x->alloc_ts);
+	if (e->ret < 0) {
+		st->c4_failed++;
+		add_failure(st, e);
+		fill_report(&rep[0], IOEND_C4, "conversion failed", e, x);
+		return 1;
+	}
+	return 0;
+}
+
+/* C2: a sampled folio was out of writeback at conversion start (aux 0)
+ * or end (aux 1) */
+static int on_wb_early(struct ioend_state *st, const struct ioend_event *e,
+		       struct ioend_report rep[2])
+{
+	struct ioend_entry *x = live_entry(st, e);
+
+	if (!x)
+		return 0;
+	TRACK(st, x, x->flags_seen |= e->flag);
+	if (!needs_conversion(x))
+		return 0;
+	st->viol[IOEND_C2]++;
+	fill_report(&rep[0], IOEND_C2,
+		    e->aux ? "folio out of writeback before conversion ended" :
+		    "folio out of writeback before conversion started", e, x);
+	return 1;
+}
+
+static int on_release(struct ioend_state *st, const struct ioend_event *e,
+		      struct ioend_report rep[2])
+{
+	struct ioend_entry *x = lookup(st, e->io_end, false);
+	int n = 0;
+
+	if (x && x->kind == IOE_RELEASED) {
+		st->viol[IOEND_C1]++;
+		fill_report(&rep[0], IOEND_C1, "io_end released twice", e, x);
+		return 1;
+	}
+	if (!x || x->kind != IOE_LIVE) {
+		/* allocated before tracing began: remembered for C1 */
+		st->untracked_release++;
+		x = lookup(st, e->io_end, true);
+		if (x) {
+			memset(x, 0, sizeof(*x));
+			x->addr = e->io_end;
+			x->kind = IOE_RELEASED;
+			remember_release(st, x);
+		}
+		return 0;
+	}
+	/* the flags at release: FAILED may be new (fentry mode sees no put
+	 * of an io_end whose I/O failed during submission) */
+	TRACK(st, x, x->flags_seen |= e->flag);
+	if (needs_conversion(x) && x->submitted) {
+		st->viol[IOEND_C2]++;
+		fill_report(&rep[n++], IOEND_C2,
+			    "io_end with UNWRITTEN released before its conversion", e, x);
+	}
+	if (x->alloc_seen)
+		wbg_hist_add(&st->life, e->ts_ns - x->alloc_ts);
+	TRACK(st, x, x->kind = IOE_RELEASED);
+	st->live--;
+	remember_release(st, x);
+	return n;
+}
+
+static int on_sync_enter(struct ioend_state *st, const struct ioend_event *e,
+			 struct ioend_report rep[2])
+{
+	struct ioend_sync *s = sync_slot(st, e->pid, false);
+	uint32_t in;
+
+	if (s)	/* no exit seen: this one replaces it, as before */
+		sync_close(st, s);
+	s = sync_slot(st, e->pid, true);
+	if (!s) {
+		/* C3/C4 cannot judge this fsync: no pass */
+		st->syncs_full++;
+		return 0;
+	}
+	s->dev = e->dev;
+	s->ino = e->ino;
+	s->seq = st->seq;
+	in = inode_get(st, e->dev, e->ino, true);
+	if (in != UINT32_MAX)
+		st->inodes[in].nsyncs++;
+	return 0;
+}
+
+static int on_convert_extents(struct ioend_state *st, const struct ioend_event *e,
+			      struct ioend_report rep[2])
+{
+	/* With a reserved handle this is the io_end path, which CONV_END
+	 * reports; without one, direct I/O or zeroing. */
+	if (e->ret >= 0 || e->aux)
+		return 0;
+	st->c4_failed++;
+	add_failure(st, e);
+	fill_report(&rep[0], IOEND_C4, "conversion failed (direct I/O path)", e, NULL);
+	return 1;
+}
+
+typedef int (*ioend_handler)(struct ioend_state *, const struct ioend_event *,
+			     struct ioend_report[2]);
+
+static const ioend_handler handlers[IOEND_EV_NR] = {
+	[IOEND_EV_ALLOC] = on_alloc,
+	[IOEND_EV_SUBMIT] = on_submit,
+	[IOEND_EV_DEFER] = on_defer,
+	[IOEND_EV_CONV_START] = on_conv_start,
+	[IOEND_EV_CONV_END] = on_conv_end,
+	[IOEND_EV_WB_EARLY] = on_wb_early,
+	[IOEND_EV_RELEASE] = on_release,
+	[IOEND_EV_FOLIO_END] = on_folio_end,
+	[IOEND_EV_SYNC_ENTER] = on_sync_enter,
+	[IOEND_EV_SYNC_EXIT] = on_sync_exit,
+	[IOEND_EV_CONVERT_EXTENTS] = on_convert_extents,
+};
+
 int ioend_feed(struct ioend_state *st, const struct ioend_event *e,
 	       struct ioend_report rep[2])
 {
-	struct ioend_entry *x = NULL;
-	int n = 0;
-
 	st->seq++;
 	if (e->ts_ns > st->last_ts)
 		st->last_ts = e->ts_ns;
-	if (e->type == 0 || e->type >= IOEND_EV_NR) {
+	if (e->type == 0 || e->type >= IOEND_EV_NR || !handlers[e->type]) {
 		st->inconsistent++;
 		return 0;
 	}
 	st->ev[e->type]++;
-
-	switch (e->type) {
-	case IOEND_EV_ALLOC:
-		x = lookup(st, e->io_end, true);
-		if (!x)
-			return 0;
-		if (x->kind == IOE_LIVE) {
-			/* the address came back without a release: lost */
-			st->inconsistent++;
-			TRACK(st, x, x->kind = IOE_FREE);
-			st->live--;
-		}
-		memset(x, 0, sizeof(*x));
-		x->addr = e->io_end;
-		x->kind = IOE_LIVE;
-		x->alloc_seen = true;
-		x->alloc_ts = e->ts_ns;
-		TRACK(st, x, note_range(x, e));
-		st->live++;
-		return 0;
-
-	case IOEND_EV_SUBMIT:
-	case IOEND_EV_DEFER:
-	case IOEND_EV_CONV_START:
-	case IOEND_EV_CONV_END:
-	case IOEND_EV_WB_EARLY:
-		x = lookup(st, e->io_end, true);
-		if (!x)
-			return 0;
-		if (x->kind != IOE_LIVE) {
-			/* allocated before tracing began (or reused after a
-			 * release we saw: then the alloc was lost) */
-			if (x->kind == IOE_RELEASED)
-				st->inconsistent++;
-			memset(x, 0, sizeof(*x));
-			x->addr = e->io_end;
-			x->kind = IOE_LIVE;
-			x->alloc_ts = e->ts_ns;
-			st->live++;
-		}
-		break;
-
-	case IOEND_EV_RELEASE:
-		x = lookup(st, e->io_end, false);
-		if (x && x->kind == IOE_RELEASED) {
-			st->viol[IOEND_C1]++;
-			fill_report(&rep[0], IOEND_C1, "io_end released twice", e, x);
-			return 1;
-		}
-		if (!x || x->kind != IOE_LIVE) {
-			st->untracked_release++;
-			x = lookup(st, e->io_end, true);
-			if (x) {
-				memset(x, 0, sizeof(*x));
-				x->addr = e->io_end;
-				x->kind = IOE_RELEASED;
-				remember_release(st, x);
-			}
-			return 0;
-		}
-		/* the flags at release: FAILED may be new (fentry mode sees
-		 * no put of an io_end whose I/O failed during submission) */
-		TRACK(st, x, x->flags_seen |= e->flag);
-		if (needs_conversion(x) && x->submitted) {
-			st->viol[IOEND_C2]++;
-			fill_report(&rep[n++], IOEND_C2,
-				    "io_end with UNWRITTEN released before its conversion",
-				    e, x);
-		}
-		if (x->alloc_seen)
-			wbg_hist_add(&st->life, e->ts_ns - x->alloc_ts);
-		TRACK(st, x, x->kind = IOE_RELEASED);
-		st->live--;
-		remember_release(st, x);
-		return n;
-
-	case IOEND_EV_FOLIO_END:
-		return on_folio_end(st, e, rep);
-
-	case IOEND_EV_SYNC_ENTER: {
-		struct ioend_sync *s = sync_slot(st, e->pid, false);
-		uint32_t in;
-
-		if (s)	/* no exit seen: this one replaces it, as before */
-			sync_close(st, s);
-		s = sync_slot(st, e->pid, true);
-		if (!s) {
-			/* C3/C4 cannot judge this fsync: no pass */
-			st->syncs_full++;
-			return 0;
-		}
-		s->dev = e->dev;
-		s->ino = e->ino;
-		s->seq = st->seq;
-		in = inode_get(st, e->dev, e->ino, true);
-		if (in != UINT32_MAX)
-			st->inodes[in].nsyncs++;
-		return 0;
-	}
-	case IOEND_EV_SYNC_EXIT:
-		return on_sync_exit(st, e, rep);
-
-	case IOEND_EV_CONVERT_EXTENTS:
-		/* With a reserved handle this is the io_end path, which
-		 * CONV_END reports; without one, direct I/O or zeroing. */
-		if (e->ret < 0 && !e->aux) {
-			st->c4_failed++;
-			add_failure(st, e);
-			fill_report(&rep[0], IOEND_C4,
-				    "conversion failed (direct I/O path)", e, NULL);
-			return 1;
-		}
-		return 0;
-	}
-
-	/* per-io_end events on a live entry */
-	switch (e->type) {
-	case IOEND_EV_SUBMIT:
-		TRACK(st, x, note_range(x, e));
-		if (!x->submitted) {
-			x->submitted = true;
-			x->submit_seq = st->seq;
-			x->submit_pid = e->pid;
-			x->submit_cgroup = e->cgroup_id;
-			x->alloc_ts = x->alloc_seen ? x->alloc_ts : e->ts_ns;
-		}
-		break;
-	case IOEND_EV_DEFER:
-		TRACK(st, x, note_range(x, e));
-		if (!x->submitted) {
-			x->submitted = true;
-			x->submit_seq = st->seq;
-		}
-		x->deferred = true;
-		if (e->flag & IOEND_FL_UNWRITTEN)
-			st->deferred_unwritten++;
-		x->alloc_ts = x->alloc_ts ? x->alloc_ts : e->ts_ns;
-		break;
-	case IOEND_EV_CONV_START:
-		TRACK(st, x, note_range(x, e));
-		x->conv_started = true;
-		break;
-	case IOEND_EV_CONV_END:
-		TRACK(st, x, (note_range(x, e), x->conv_ended = true));
-		if (!x->deferred)
-			st->converted_inline++;
-		if (x->alloc_ts && e->ts_ns >= x->alloc_ts)
-			wbg_hist_add(&st->conv_lat, e->ts_ns - x->alloc_ts);
-		if (e->ret < 0) {
-			st->c4_failed++;
-			add_failure(st, e);
-			fill_report(&rep[n++], IOEND_C4, "conversion failed", e, x);
-		}
-		break;
-	case IOEND_EV_WB_EARLY:
-		TRACK(st, x, x->flags_seen |= e->flag);
-		if (needs_conversion(x)) {
-			st->viol[IOEND_C2]++;
-			fill_report(&rep[n++], IOEND_C2,
-				    e->aux ? "folio out of writeback before conversion ended" :
-				    "folio out of writeback before conversion started",
-				    e, x);
-		}
-		break;
-	}
-	return n;
+	return handlers[e->type](st, e, rep);
 }
 
 uint64_t ioend_pending_leaks(const struct ioend_state *st, uint64_t now_ns)
