@@ -20,6 +20,7 @@
 #include "jw.h"
 #include "where.h"
 #include "snap.h"
+#include "driver.h"
 #include "dax.skel.h"
 
 enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_STOCK };
@@ -99,53 +100,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct run {
 	struct dax_state st;
 	long reports;
-};
-
-/* ---- while it runs: --interval, --metrics ---- */
-
-struct tick_ctx {
-	struct run *run;
-	struct dax_bpf *skel;
-	struct ring_buffer *rb;
-	uint64_t t0;
 	bool series;
+	struct dax_bpf *skel;
 };
-
-static void read_counters(struct dax_bpf *skel, struct dax_counts *out);
-
-static void snapshot(struct wbg_snap *s, const struct run *run,
-		     const struct dax_counts *cnt, const struct dax_result *r,
-		     double secs)
-{
-	const struct dax_state *st = &run->st;
-	const uint64_t *c = cnt->c;
-
-	wbg_snap_init(s, "dax", secs);
-	wbg_snap_inv(s, "D1", r->d1);
-	s->events = c[DXC_IOMAP_PTE] + c[DXC_IOMAP_PMD] + c[DXC_EXT4_WRITE];
-	s->lost = r->lost;
-	s->verdict = r->verdict;
-	wbg_snap_add(s, "write_faults", WBG_COUNTER, c[DXC_IOMAP_WRITE], "DAX write faults.");
-	wbg_snap_add(s, "write_faults_judged", WBG_COUNTER, st->d1_checked, "ext4 DAX write faults judged (D1).");
-	wbg_snap_add(s, "conversions", WBG_COUNTER, st->conversions, "Lookups that zeroed and converted an unwritten extent.");
-	wbg_snap_add(s, "unmatched", WBG_COUNTER, r->unmatched, "ext4 write faults without their lookup (unknown).");
-	wbg_snap_add(s, "lookups_pending", WBG_GAUGE, st->nr_pending, "Lookups waiting for their fault (bounded).");
-}
-
-static void tick(void *arg)
-{
-	struct tick_ctx *t = arg;
-	struct dax_counts cnt;
-	struct dax_result r;
-	struct wbg_snap s;
-
-	/* counters first: what they count was reserved before the consume */
-	read_counters(t->skel, &cnt);
-	ring_buffer__consume(t->rb);
-	r = dax_finish(&t->run->st, &cnt, t->series);
-	snapshot(&s, t->run, &cnt, &r, (wbg_now_ns() - t->t0) / 1e9);
-	wbg_snap_emit(&env.o, &s, false);
-}
 
 static const char *map_flags_str(unsigned int f, char *buf, size_t n)
 {
@@ -216,27 +173,8 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-static void read_counters(struct dax_bpf *skel, struct dax_counts *out)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(skel->maps.counters);
-	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
-	__u32 k;
-	int i;
-
-	memset(out, 0, sizeof(*out));
-	for (k = 0; vals && k < DXC_NR; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (i = 0; i < ncpu; i++)
-			out->c[k] += vals[i];
-	}
-	free(vals);
-}
-
 #define U(x) ((unsigned long long)(x))
 
-/* Why a run that is no violation and lost nothing still judged nothing. */
 static const char *unchecked_why(const struct dax_result *r)
 {
 	if (!r->checked)
@@ -253,49 +191,60 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 	uint64_t conversions = series ? c[DXC_EXT4_CONVERT] : c[DXC_STOCK_ZERO_CONVERT];
 
 	if (env.o.json) {
-		printf("{\"type\":\"summary\",\"subject\":\"dax\",\"mode\":\"%s\","
-		       "\"seconds\":%.3f,\"faults_pte\":%llu,\"faults_pmd\":%llu,"
-		       "\"faults_pte_write\":%llu,\"faults_pmd_write\":%llu,"
-		       "\"pmd_fallbacks\":%llu,\"pte_major\":%llu,\"pte_errors\":%llu,"
-		       "\"hole_loads_pte\":%llu,\"hole_loads_pmd\":%llu,"
-		       "\"conversions\":%llu,\"stock_zero_conversions\":%llu,",
-		       series ? "series" : "stock", secs,
-		       U(c[DXC_PTE_DONE]), U(c[DXC_PMD_DONE]),
-		       U(c[DXC_PTE_DONE_WRITE]), U(c[DXC_PMD_DONE_WRITE]),
-		       U(c[DXC_PMD_FALLBACK]), U(c[DXC_PTE_MAJOR]),
-		       U(c[DXC_PTE_ERROR]), U(c[DXC_HOLE_PTE]), U(c[DXC_HOLE_PMD]),
-		       U(conversions), U(c[DXC_STOCK_ZERO_CONVERT]));
-		if (series)
-			printf("\"iomap_pte\":%llu,\"iomap_pmd\":%llu,\"iomap_write\":%llu,"
-			       "\"iomap_read\":%llu,\"write_faults_mapped\":%llu,"
-			       "\"write_faults_refused\":%llu,\"write_faults_other_fs\":%llu,"
-			       "\"ext4_dax_writes\":%llu,\"allocations\":%llu,"
-			       "\"overwrites\":%llu,\"ext4_errors\":%llu,"
-			       "\"converted_elsewhere\":%llu,"
-			       "\"d1_checked\":%llu,\"d1_met_unwritten\":%llu,"
-			       "\"D1\":%llu,\"impossible\":[],",
-			       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
-			       U(c[DXC_IOMAP_WRITE]), U(c[DXC_IOMAP_READ]),
-			       U(st->write_faults_mapped), U(st->write_faults_refused),
-			       U(st->write_faults_other_fs), U(c[DXC_EXT4_WRITE]),
-			       U(c[DXC_EXT4_ALLOC]), U(c[DXC_EXT4_OVERWRITE]),
-			       U(c[DXC_EXT4_ERROR]), U(st->converted_elsewhere),
-			       U(st->d1_checked),
-			       U(st->d1_met_unwritten), U(r->d1));
-		else
-			printf("\"D1\":null,\"impossible\":[\"D1: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found\"],");
-		/* every field that can make the verdict unknown or unchecked */
-		printf("\"lost\":%llu,\"stream_short\":%s,\"bad_events\":%llu,"
-		       "\"unmatched\":%llu,\"slot_table_full\":%llu,\"core_missing\":%s,"
-		       "\"verdict\":\"%s\"",
-		       U(r->lost), r->stream_short ? "true" : "false", U(st->bad_events),
-		       U(r->unmatched), U(st->table_full), r->core_missing ? "true" : "false",
-		       wbg_verdict_name(r->verdict));
-		if (r->verdict == WBG_UNCHECKED) {
-			printf(",\"unchecked_reason\":");
-			wbg_json_str(stdout, unchecked_why(r));
+		struct jw j;
+
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", "summary");
+		jw_str(&j, "subject", "dax");
+		jw_str(&j, "mode", series ? "series" : "stock");
+		jw_double(&j, "seconds", secs, 3);
+		jw_u64(&j, "faults_pte", c[DXC_PTE_DONE]);
+		jw_u64(&j, "faults_pmd", c[DXC_PMD_DONE]);
+		jw_u64(&j, "faults_pte_write", c[DXC_PTE_DONE_WRITE]);
+		jw_u64(&j, "faults_pmd_write", c[DXC_PMD_DONE_WRITE]);
+		jw_u64(&j, "pmd_fallbacks", c[DXC_PMD_FALLBACK]);
+		jw_u64(&j, "pte_major", c[DXC_PTE_MAJOR]);
+		jw_u64(&j, "pte_errors", c[DXC_PTE_ERROR]);
+		jw_u64(&j, "hole_loads_pte", c[DXC_HOLE_PTE]);
+		jw_u64(&j, "hole_loads_pmd", c[DXC_HOLE_PMD]);
+		jw_u64(&j, "conversions", conversions);
+		jw_u64(&j, "stock_zero_conversions", c[DXC_STOCK_ZERO_CONVERT]);
+		if (series) {
+			jw_u64(&j, "iomap_pte", c[DXC_IOMAP_PTE]);
+			jw_u64(&j, "iomap_pmd", c[DXC_IOMAP_PMD]);
+			jw_u64(&j, "iomap_write", c[DXC_IOMAP_WRITE]);
+			jw_u64(&j, "iomap_read", c[DXC_IOMAP_READ]);
+			jw_u64(&j, "write_faults_mapped", st->write_faults_mapped);
+			jw_u64(&j, "write_faults_refused", st->write_faults_refused);
+			jw_u64(&j, "write_faults_other_fs", st->write_faults_other_fs);
+			jw_u64(&j, "ext4_dax_writes", c[DXC_EXT4_WRITE]);
+			jw_u64(&j, "allocations", c[DXC_EXT4_ALLOC]);
+			jw_u64(&j, "overwrites", c[DXC_EXT4_OVERWRITE]);
+			jw_u64(&j, "ext4_errors", c[DXC_EXT4_ERROR]);
+			jw_u64(&j, "converted_elsewhere", st->converted_elsewhere);
+			jw_u64(&j, "d1_checked", st->d1_checked);
+			jw_u64(&j, "d1_met_unwritten", st->d1_met_unwritten);
+			jw_u64(&j, "D1", r->d1);
+			jw_arr(&j, "impossible");
+			jw_arr_end(&j);
+		} else {
+			jw_null(&j, "D1");
+			jw_arr(&j, "impossible");
+			jw_str(&j, NULL, "D1: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found");
+			jw_arr_end(&j);
 		}
-		printf("}\n");
+		/* every field that can make the verdict unknown or unchecked */
+		jw_u64(&j, "lost", r->lost);
+		jw_bool(&j, "stream_short", r->stream_short);
+		jw_u64(&j, "bad_events", st->bad_events);
+		jw_u64(&j, "unmatched", r->unmatched);
+		jw_u64(&j, "slot_table_full", st->table_full);
+		jw_u64(&j, "lookups_expired", st->lookups_expired);
+		jw_bool(&j, "core_missing", r->core_missing);
+		jw_str(&j, "verdict", wbg_verdict_name(r->verdict));
+		if (r->verdict == WBG_UNCHECKED)
+			jw_str(&j, "unchecked_reason", unchecked_why(r));
+		jw_end(&j);
 		return;
 	}
 	printf("\nwbguard dax: %.1f s, %s mode\n", secs,
@@ -368,26 +317,100 @@ static bool have_tracepoints(struct wbg_kbtf *k, const char *const *tps,
 	return true;
 }
 
+/* ---- the driver's view of dax ---- */
+
+static void snapshot(struct wbg_snap *s, const struct run *run,
+		     const uint64_t *c, const struct dax_result *r,
+		     double secs)
+{
+	const struct dax_state *st = &run->st;
+
+	wbg_snap_init(s, "dax", secs);
+	wbg_snap_inv(s, "D1", r->d1);
+	s->events = c[DXC_IOMAP_PTE] + c[DXC_IOMAP_PMD] + c[DXC_EXT4_WRITE];
+	s->lost = r->lost;
+	s->verdict = r->verdict;
+	wbg_snap_add(s, "write_faults", WBG_COUNTER, c[DXC_IOMAP_WRITE], "DAX write faults.");
+	wbg_snap_add(s, "write_faults_judged", WBG_COUNTER, st->d1_checked, "ext4 DAX write faults judged (D1).");
+	wbg_snap_add(s, "conversions", WBG_COUNTER, st->conversions, "Lookups that zeroed and converted an unwritten extent.");
+	wbg_snap_add(s, "unmatched", WBG_COUNTER, r->unmatched, "ext4 write faults without their lookup (unknown).");
+	wbg_snap_add(s, "lookups_pending", WBG_GAUGE, st->nr_pending, "Lookups waiting for their fault (bounded).");
+}
+
+static struct bpf_object *open_obj(void *ctx)
+{
+	struct run *run = ctx;
+
+	run->skel = dax_bpf__open();
+	if (!run->skel)
+		return NULL;
+	run->skel->rodata->targ_dev = env.o.dev;
+	run->skel->rodata->targ_tgid = env.o.pid;
+	run->skel->rodata->all_events = env.o.all_events;
+	run->skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
+	if (!run->series) {
+		bpf_program__set_autoload(run->skel->progs.fault_iomap, false);
+		bpf_program__set_autoload(run->skel->progs.ext4_dax_write, false);
+	}
+	return run->skel->obj;
+}
+
+static int load_obj(void *ctx)
+{
+	return dax_bpf__load(((struct run *)ctx)->skel);
+}
+
+static void started(void *ctx)
+{
+	struct run *run = ctx;
+
+	if (!env.o.json)
+		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s\n",
+			run->series ? "series" : "stock",
+			run->series ? "" : " (D1 not checked: the kernel lacks the series' tracepoints)",
+			wbg_scope(&env.o));
+}
+
+static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
+			      double secs, struct wbg_snap *snap)
+{
+	struct run *run = ctx;
+	struct dax_counts cnt;
+	struct dax_result r;
+
+	memcpy(cnt.c, c, sizeof(cnt.c));
+	r = dax_finish(&run->st, &cnt, run->series);
+	if (final)
+		report(run, &cnt, &r, run->series, secs);
+	snapshot(snap, run, c, &r, secs);
+	return r.verdict;
+}
+
+static void cleanup(void *ctx)
+{
+	struct run *run = ctx;
+
+	dax_bpf__destroy(run->skel);
+	free(run);
+}
+
+static struct wbg_subject sub = {
+	.name = "dax", .o = &env.o, .open = open_obj, .load = load_obj,
+	.nr_counters = DXC_NR, .on_event = on_event, .started = started,
+	.judge = judge, .cleanup = cleanup,
+};
+
 int cmd_dax(int argc, char **argv)
 {
 	static const struct argp argp = {
 		.options = opts, .parser = parse_arg,
 		.args_doc = "[-- COMMAND [ARG...]]", .doc = doc,
 	};
-	struct ring_buffer *rb = NULL;
-	struct wbg_child child = {0};
-	struct dax_counts cnt;
-	struct dax_result r;
-	struct dax_bpf *skel;
 	struct run *run;
 	struct wbg_kbtf k;
-	struct tick_ctx tctx;
-	struct wbg_snap snap;
 	char why[512];
 	uint32_t rb_bytes;
-	uint64_t t0;
 	bool series;
-	int err, child_rc = 0;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
@@ -410,68 +433,7 @@ int cmd_dax(int argc, char **argv)
 	if (!run)
 		wbg_die("dax", "out of memory");
 	dax_state_init(&run->st);
-
-	skel = dax_bpf__open();
-	if (!skel)
-		wbg_die("dax", "cannot open BPF object: %s", strerror(errno));
-	skel->rodata->targ_dev = env.o.dev;
-	skel->rodata->targ_tgid = env.o.pid;
-	skel->rodata->all_events = env.o.all_events;
-	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
-	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
-	if (!series) {
-		bpf_program__set_autoload(skel->progs.fault_iomap, false);
-		bpf_program__set_autoload(skel->progs.ext4_dax_write, false);
-	}
-
-	err = dax_bpf__load(skel);
-	if (err) {
-		dax_bpf__destroy(skel);
-		wbg_die_bpf("dax", "load BPF programs", err);
-	}
-	err = dax_bpf__attach(skel);
-	if (err) {
-		dax_bpf__destroy(skel);
-		wbg_die_bpf("dax", "attach tracepoints", err);
-	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, run, NULL);
-	if (!rb) {
-		dax_bpf__destroy(skel);
-		wbg_die("dax", "cannot create ring buffer reader");
-	}
-
-	wbg_setup_signals();
-	if (!env.o.json)
-		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s\n",
-			series ? "series" : "stock",
-			series ? "" : " (D1 not checked: the kernel lacks the series' tracepoints)",
-			wbg_scope(&env.o));
-	t0 = wbg_now_ns();
-	tctx = (struct tick_ctx){ .run = run, .skel = skel, .rb = rb, .t0 = t0,
-				  .series = series };
-	env.o.tick = tick;
-	env.o.tick_arg = &tctx;
-	if (wbg_trace(&env.o, rb, &child)) {
-		ring_buffer__free(rb);
-		dax_bpf__destroy(skel);
-		wbg_die("dax", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
-	}
-
-	/* Detach first so that the counters and the stream settle together. */
-	dax_bpf__detach(skel);
-	ring_buffer__consume(rb);
-	read_counters(skel, &cnt);
-	child_rc = wbg_child_finish(&child, "dax");
-
-	r = dax_finish(&run->st, &cnt, series);
-	report(run, &cnt, &r, series, (wbg_now_ns() - t0) / 1e9);
-	fflush(stdout);
-	snapshot(&snap, run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
-	wbg_snap_emit(&env.o, &snap, true);
-
-	ring_buffer__free(rb);
-	dax_bpf__destroy(skel);
-	free(run);
-
-	return wbg_exit_code(r.verdict, child_rc != 0);
+	run->series = series;
+	sub.ctx = run;
+	return wbg_drive(&sub);
 }
