@@ -74,11 +74,17 @@ struct {
 	__uint(max_entries, 1 << 22);	/* resized by userspace */
 } events SEC(".maps");
 
+/* All counters in one per-CPU slot: one lookup per event (tools/driver.c
+ * sums the slot over CPUs). */
+struct ioend_counters {
+	__u64 c[ICT_NR];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, ICT_NR);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct ioend_counters);
 } counters SEC(".maps");
 
 /* Folios sampled per io_end, for the C2 check. */
@@ -97,10 +103,11 @@ struct {
 
 static __always_inline void count(__u32 idx)
 {
-	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+	__u32 zero = 0;
+	struct ioend_counters *v = bpf_map_lookup_elem(&counters, &zero);
 
-	if (v)
-		(*v)++;
+	if (v && idx < ICT_NR)
+		v->c[idx]++;
 }
 
 /* Fill the io_end part of @e. Returns false if filtered out. */

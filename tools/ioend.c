@@ -18,6 +18,7 @@
 #include "jw.h"
 #include "where.h"
 #include "snap.h"
+#include "driver.h"
 #include "ioend.skel.h"
 
 enum { MODE_AUTO = 0 };
@@ -156,62 +157,22 @@ static void set_series(struct ioend_bpf *skel, bool on, bool conv)
 	bpf_program__set_autoload(skel->progs.tp_kfree, !on);
 }
 
-/* Open, load and attach in @mode. Returns the skeleton or NULL with
- * *err set (negative errno) and *stage naming the step that failed. */
-static struct ioend_bpf *start(int mode, bool conv, uint32_t rb_bytes,
-			       int *err, const char **stage)
-{
-	struct ioend_bpf *skel = ioend_bpf__open();
-
-	if (!skel) {
-		*err = -errno;
-		*stage = "open";
-		return NULL;
-	}
-	skel->rodata->targ_dev = env.o.dev;
-	skel->rodata->mode = mode;
-	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
-	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
-	set_series(skel, mode == IOEND_MODE_SERIES, conv);
-	/* a refused mode is reported by the caller in one line */
-	if (!env.o.verbose)
-		libbpf_set_print(NULL);
-	*err = ioend_bpf__load(skel);
-	if (!*err)
-		*err = ioend_bpf__attach(skel);
-	wbg_setup_libbpf_log(env.o.verbose);
-	if (*err) {
-		*stage = bpf_program__fd(skel->progs.tp_sync_enter) < 0 ? "load" : "attach";
-		ioend_bpf__destroy(skel);
-		return NULL;
-	}
-	return skel;
-}
-
 /* ---- output ---- */
 
 
 struct run {
 	struct ioend_state st;
 	long reports[IOEND_NINV];	/* lines printed, per invariant */
-};
-
-/* ---- while it runs: --interval, --metrics ---- */
-
-struct tick_ctx {
-	struct run *run;
 	struct ioend_bpf *skel;
-	struct ring_buffer *rb;
-	uint64_t t0;
+	int mode;
+	bool conv;
+	char miss_series[512];
+	long leaks_shown;
 };
-
-static void read_counters(struct ioend_bpf *skel, struct ioend_counts *out);
 
 static void snapshot(struct wbg_snap *s, const struct run *run,
-		     const struct ioend_counts *cnt, const struct ioend_result *r,
-		     double secs)
+		     const uint64_t *c, const struct ioend_result *r, double secs)
 {
-	const uint64_t *c = cnt->c;
 	int i;
 
 	wbg_snap_init(s, "ioend", secs);
@@ -231,22 +192,6 @@ static void snapshot(struct wbg_snap *s, const struct run *run,
 	wbg_snap_add(s, "io_ends_live", WBG_GAUGE, ioend_live(&run->st), "io_ends allocated, not yet released.");
 	wbg_snap_add(s, "state_entries", WBG_GAUGE, ioend_entries(&run->st),
 		     "io_ends held by the verdict (live + remembered releases, bounded).");
-}
-
-static void tick(void *arg)
-{
-	struct tick_ctx *t = arg;
-	struct ioend_counts cnt;
-	struct ioend_result r;
-	struct wbg_snap s;
-
-	/* counters first: every event they count was reserved before the
-	 * consume that follows, so the stream is not short */
-	read_counters(t->skel, &cnt);
-	ring_buffer__consume(t->rb);
-	r = ioend_finish(&t->run->st, &cnt, wbg_now_ns(), NULL, NULL);
-	snapshot(&s, t->run, &cnt, &r, (wbg_now_ns() - t->t0) / 1e9);
-	wbg_snap_emit(&env.o, &s, false);
 }
 
 static void print_report(const struct ioend_report *r)
@@ -340,25 +285,6 @@ static void on_leak(const struct ioend_entry *e, void *arg)
 	       (long long)e->size, e->flags_seen);
 }
 
-static void read_counters(struct ioend_bpf *skel, struct ioend_counts *out)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(skel->maps.counters);
-	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
-	__u32 k;
-	int i;
-
-	memset(out, 0, sizeof(*out));
-	for (k = 0; vals && k < ICT_NR; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (i = 0; i < ncpu; i++)
-			out->c[k] += vals[i];
-	}
-	free(vals);
-}
-
-/* BPF run time of all our programs (kernel.bpf_stats_enabled=1), or 0. */
 static uint64_t bpf_run_ns, bpf_run_cnt;
 
 static void read_bpf_stats(struct ioend_bpf *skel)
@@ -388,43 +314,50 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 	unsigned long long p99 = wbg_hist_percentile(&st->conv_lat, 99) / 1000;
 
 	if (env.o.json) {
-		printf("{\"type\":\"summary\",\"subject\":\"ioend\",\"mode\":\"%s\","
-		       "\"seconds\":%.3f,\"io_end_alloc\":%llu,\"bios_submitted\":%llu,"
-		       "\"deferred\":%llu,\"deferred_queued\":%llu,\"deferred_unwritten\":%llu,"
-		       "\"conversions\":%llu,\"converted_inline\":%llu,\"conversions_failed\":%llu,"
-		       "\"released\":%llu,\"fsyncs\":%llu,\"convert_extents\":%llu,"
-		       "\"C1\":%llu,\"C2\":%llu,\"C3\":%llu,\"C4\":%llu,\"leaks\":%llu,"
-		       "\"in_flight\":%llu,\"c4_surfaced\":%llu,\"untracked_release\":%llu,"
-		       "\"inconsistent\":%llu,\"conv_latency_us_p50\":%llu,"
-		       "\"conv_latency_us_p99\":%llu,\"bpf_run_ns\":%llu,\"bpf_run_cnt\":%llu,"
-		       "\"lost\":%llu,\"rb_drops\":%llu,\"map_full\":%llu,"
-		       "\"syncs_table_full\":%llu,\"failures_table_full\":%llu,"
-		       "\"free_lookups\":%llu,\"verdict\":\"%s\"",
-		       mode_name(mode), secs,
-		       (unsigned long long)c[ICT_ALLOC], (unsigned long long)c[ICT_SUBMIT],
-		       (unsigned long long)c[ICT_DEFER], (unsigned long long)c[ICT_DEFER_QUEUED],
-		       (unsigned long long)st->deferred_unwritten,
-		       (unsigned long long)c[ICT_CONV_END],
-		       (unsigned long long)st->converted_inline,
-		       (unsigned long long)c[ICT_CONV_FAILED],
-		       (unsigned long long)c[ICT_RELEASE], (unsigned long long)c[ICT_SYNC_EXIT],
-		       (unsigned long long)c[ICT_CONVERT_EXTENTS],
-		       (unsigned long long)r->viol[IOEND_C1], (unsigned long long)r->viol[IOEND_C2],
-		       (unsigned long long)r->viol[IOEND_C3], (unsigned long long)r->viol[IOEND_C4],
-		       (unsigned long long)r->leaks, (unsigned long long)r->in_flight,
-		       (unsigned long long)st->c4_surfaced,
-		       (unsigned long long)st->untracked_release,
-		       (unsigned long long)st->inconsistent, p50, p99,
-		       (unsigned long long)bpf_run_ns, (unsigned long long)bpf_run_cnt,
-		       (unsigned long long)r->lost, (unsigned long long)c[ICT_RB_DROPS],
-		       (unsigned long long)c[ICT_MAP_FULL],
-		       (unsigned long long)st->syncs_full, (unsigned long long)st->fails_full,
-		       (unsigned long long)c[ICT_FREE_LOOKUPS], wbg_verdict_name(r->verdict));
-		if (r->verdict == WBG_UNCHECKED) {
-			printf(",\"unchecked_reason\":");
-			wbg_json_str(stdout, UNCHECKED_WHY);
-		}
-		printf("}\n");
+		struct jw j;
+
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", "summary");
+		jw_str(&j, "subject", "ioend");
+		jw_str(&j, "mode", mode_name(mode));
+		jw_double(&j, "seconds", secs, 3);
+		jw_u64(&j, "io_end_alloc", c[ICT_ALLOC]);
+		jw_u64(&j, "bios_submitted", c[ICT_SUBMIT]);
+		jw_u64(&j, "deferred", c[ICT_DEFER]);
+		jw_u64(&j, "deferred_queued", c[ICT_DEFER_QUEUED]);
+		jw_u64(&j, "deferred_unwritten", st->deferred_unwritten);
+		jw_u64(&j, "conversions", c[ICT_CONV_END]);
+		jw_u64(&j, "converted_inline", st->converted_inline);
+		jw_u64(&j, "conversions_failed", c[ICT_CONV_FAILED]);
+		jw_u64(&j, "released", c[ICT_RELEASE]);
+		jw_u64(&j, "fsyncs", c[ICT_SYNC_EXIT]);
+		jw_u64(&j, "convert_extents", c[ICT_CONVERT_EXTENTS]);
+		jw_u64(&j, "C1", r->viol[IOEND_C1]);
+		jw_u64(&j, "C2", r->viol[IOEND_C2]);
+		jw_u64(&j, "C3", r->viol[IOEND_C3]);
+		jw_u64(&j, "C4", r->viol[IOEND_C4]);
+		jw_u64(&j, "leaks", r->leaks);
+		jw_u64(&j, "in_flight", r->in_flight);
+		jw_u64(&j, "c4_surfaced", st->c4_surfaced);
+		jw_u64(&j, "untracked_release", st->untracked_release);
+		jw_u64(&j, "releases_forgotten", st->released_forgotten);
+		jw_u64(&j, "inconsistent", st->inconsistent);
+		jw_u64(&j, "conv_latency_us_p50", p50);
+		jw_u64(&j, "conv_latency_us_p99", p99);
+		jw_u64(&j, "bpf_run_ns", bpf_run_ns);
+		jw_u64(&j, "bpf_run_cnt", bpf_run_cnt);
+		jw_u64(&j, "free_lookups", c[ICT_FREE_LOOKUPS]);
+		/* every field that can make the verdict unknown or unchecked */
+		jw_u64(&j, "lost", r->lost);
+		jw_u64(&j, "rb_drops", c[ICT_RB_DROPS]);
+		jw_u64(&j, "map_full", c[ICT_MAP_FULL]);
+		jw_u64(&j, "syncs_table_full", st->syncs_full);
+		jw_u64(&j, "failures_table_full", st->fails_full);
+		jw_u64(&j, "index_nomem", st->nomem);
+		jw_str(&j, "verdict", wbg_verdict_name(r->verdict));
+		if (r->verdict == WBG_UNCHECKED)
+			jw_str(&j, "unchecked_reason", UNCHECKED_WHY);
+		jw_end(&j);
 		return;
 	}
 	printf("\nwbguard ioend: %.1f s, %s mode\n", secs, mode_name(mode));
@@ -468,6 +401,114 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		       " (event order impossible, or C3/C4 tables full)");
 }
 
+/* ---- the driver's view of ioend ---- */
+
+static struct bpf_object *open_obj(void *ctx)
+{
+	struct run *run = ctx;
+	struct ioend_bpf *skel = ioend_bpf__open();
+
+	if (!skel)
+		return NULL;
+	run->skel = skel;
+	skel->rodata->targ_dev = env.o.dev;
+	skel->rodata->mode = run->mode;
+	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
+	set_series(skel, run->mode == IOEND_MODE_SERIES, run->conv);
+	/* a refused mode is reported in one line (load_failed) */
+	if (!env.o.verbose)
+		libbpf_set_print(NULL);
+	return skel->obj;
+}
+
+static int load_obj(void *ctx)
+{
+	return ioend_bpf__load(((struct run *)ctx)->skel);
+}
+
+static void load_failed(void *ctx, const char *stage, int err)
+{
+	struct run *run = ctx;
+	char missing[64];
+
+	wbg_setup_libbpf_log(env.o.verbose);
+	if ((err == -EPERM || err == -EACCES) &&
+	    wbg_bpf_caps_missing(missing, sizeof(missing)))
+		return;	/* the driver names the capabilities */
+	if (run->mode == IOEND_MODE_FENTRY)
+		wbg_die("ioend", "no way to trace io_ends on this kernel: the "
+			"ext4_io_end_* tracepoints are missing (%s; the wbguard series "
+			"is not applied) and fentry/fexit programs cannot be %s: %s%s",
+			run->miss_series[0] ? run->miss_series : "none",
+			!strcmp(stage, "attach") ? "attached" : "loaded", strerror(-err),
+			err == -EPERM || err == -EACCES ?
+			" (this kernel refuses fentry; use a kernel with the series)" : "");
+	wbg_die("ioend", "cannot %s the series-mode BPF programs: %s; -v shows libbpf's log",
+		stage, strerror(-err));
+}
+
+static void started(void *ctx)
+{
+	struct run *run = ctx;
+
+	wbg_setup_libbpf_log(env.o.verbose);
+	fprintf(stderr, "wbguard ioend: %s mode%s, tracing %s\n", mode_name(run->mode),
+		!run->conv ? " (no ext4_convert_unwritten_extents to trace: direct I/O conversions not seen)" :
+		run->mode == IOEND_MODE_FENTRY ?
+		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
+		wbg_scope(&env.o));
+}
+
+/* Give io_ends in flight the leak bound to be released. */
+static void settle(void *ctx, struct ring_buffer *rb)
+{
+	struct run *run = ctx;
+	uint64_t leak_ns = (uint64_t)env.leak_ms * 1000000ull;
+	/* ts_ns (bpf_ktime_get_ns) and wbg_now_ns are both CLOCK_MONOTONIC */
+	uint64_t start = wbg_now_ns();
+
+	while (!wbg_exiting && ioend_live(&run->st) &&
+	       wbg_now_ns() - start < leak_ns + 200000000ull) {
+		ring_buffer__poll(rb, 100);
+		if (ioend_live(&run->st) == ioend_pending_leaks(&run->st, wbg_now_ns()))
+			break;
+	}
+}
+
+static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
+			      double secs, struct wbg_snap *snap)
+{
+	struct run *run = ctx;
+	struct ioend_counts cnt;
+	struct ioend_result r;
+
+	memcpy(cnt.c, c, sizeof(cnt.c));
+	if (final) {
+		read_bpf_stats(run->skel);
+		r = ioend_finish(&run->st, &cnt, wbg_now_ns(), on_leak, &run->leaks_shown);
+		report(run->mode, run, &cnt, &r, secs);
+	} else {
+		r = ioend_finish(&run->st, &cnt, wbg_now_ns(), NULL, NULL);
+	}
+	snapshot(snap, run, c, &r, secs);
+	return r.verdict;
+}
+
+static void cleanup(void *ctx)
+{
+	struct run *run = ctx;
+
+	ioend_bpf__destroy(run->skel);
+	ioend_state_free(&run->st);
+	free(run);
+}
+
+static struct wbg_subject sub = {
+	.name = "ioend", .o = &env.o, .open = open_obj, .load = load_obj,
+	.nr_counters = ICT_NR, .on_event = on_event, .load_failed = load_failed,
+	.started = started, .settle = settle, .judge = judge, .cleanup = cleanup,
+};
+
 int cmd_ioend(int argc, char **argv)
 {
 	static const struct argp argp = {
@@ -477,25 +518,20 @@ int cmd_ioend(int argc, char **argv)
 	static const char *const sync_tps[] = {
 		"ext4_sync_file_enter", "ext4_sync_file_exit", NULL,
 	};
-	char miss_series[512], miss_fentry[512];
-	struct ring_buffer *rb = NULL;
-	struct ioend_bpf *skel = NULL;
-	struct wbg_child child = {0};
-	struct ioend_counts cnt;
-	struct ioend_result r;
-	struct run run = {0};
-	struct tick_ctx tctx;
-	struct wbg_snap snap;
+	char miss_fentry[512], *miss_series;
+	struct run *run;
 	struct wbg_kbtf k;
-	const char *stage = "";
 	uint32_t rb_bytes;
-	uint64_t t0, leak_ns;
-	int err = 0, child_rc = 0, mode;
-	bool conv_tp, conv_fn, conv, series_ok, fentry_ok;
-	long leaks_shown = 0;
+	int mode;
+	bool conv_tp, conv_fn, series_ok, fentry_ok;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
+	/* large (the verdict's fixed fsync table): not on the stack */
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		wbg_die("ioend", "out of memory");
+	miss_series = run->miss_series;
 	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
 		wbg_die("ioend", "--ringbuf-kb must be a power of two >= 4");
 
@@ -504,7 +540,7 @@ int cmd_ioend(int argc, char **argv)
 	wbg_preflight("ioend", sync_tps, &k);
 	wbg_setup_libbpf_log(env.o.verbose);
 
-	series_ok = !missing(&k, series_tps, false, miss_series, sizeof(miss_series));
+	series_ok = !missing(&k, series_tps, false, miss_series, sizeof(run->miss_series));
 	fentry_ok = !missing(&k, fentry_funcs, true, miss_fentry, sizeof(miss_fentry));
 	if (!wbg_kbtf_have_tp(&k, "kmem_cache_free")) {
 		snprintf(miss_fentry + strlen(miss_fentry),
@@ -529,81 +565,9 @@ int cmd_ioend(int argc, char **argv)
 	if (mode == MODE_AUTO)
 		mode = series_ok ? IOEND_MODE_SERIES : IOEND_MODE_FENTRY;
 
-	conv = mode == IOEND_MODE_SERIES ? conv_tp : conv_fn;
-	skel = start(mode, conv, rb_bytes, &err, &stage);
-	if (!skel) {
-		char missing[64];
-
-		if ((err == -EPERM || err == -EACCES) &&
-		    wbg_bpf_caps_missing(missing, sizeof(missing)))
-			wbg_die_bpf("ioend", !strcmp(stage, "attach") ?
-				    "attach BPF programs" : "load BPF programs", err);
-		if (mode == IOEND_MODE_FENTRY)
-			wbg_die("ioend", "no way to trace io_ends on this kernel: the "
-				"ext4_io_end_* tracepoints are missing (%s; the wbguard series "
-				"is not applied) and fentry/fexit programs cannot be %s: %s%s",
-				miss_series[0] ? miss_series : "none", stage == NULL ? "?" :
-				!strcmp(stage, "attach") ? "attached" : "loaded", strerror(-err),
-				err == -EPERM || err == -EACCES ?
-				" (this kernel refuses fentry; use a kernel with the series)" : "");
-		wbg_die("ioend", "cannot %s the series-mode BPF programs: %s; -v shows libbpf's log",
-			stage, strerror(-err));
-	}
-
-	ioend_state_init(&run.st, (uint64_t)env.leak_ms * 1000000ull);
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
-	if (!rb) {
-		ioend_bpf__destroy(skel);
-		wbg_die("ioend", "cannot create ring buffer reader");
-	}
-
-	wbg_setup_signals();
-	fprintf(stderr, "wbguard ioend: %s mode%s, tracing %s\n", mode_name(mode),
-		!conv ? " (no ext4_convert_unwritten_extents to trace: direct I/O conversions not seen)" :
-		mode == IOEND_MODE_FENTRY ?
-		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
-		wbg_scope(&env.o));
-	t0 = wbg_now_ns();
-	tctx = (struct tick_ctx){ .run = &run, .skel = skel, .rb = rb, .t0 = t0 };
-	env.o.tick = tick;
-	env.o.tick_arg = &tctx;
-	if (wbg_trace(&env.o, rb, &child)) {
-		ring_buffer__free(rb);
-		ioend_bpf__destroy(skel);
-		wbg_die("ioend", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
-	}
-
-	child_rc = wbg_child_finish(&child, "ioend");
-
-	/* Give io_ends in flight the leak bound to be released. */
-	leak_ns = (uint64_t)env.leak_ms * 1000000ull;
-	{
-		/* ts_ns (bpf_ktime_get_ns) and wbg_now_ns are both CLOCK_MONOTONIC */
-		uint64_t start = wbg_now_ns();
-
-		while (!wbg_exiting && ioend_live(&run.st) &&
-		       wbg_now_ns() - start < leak_ns + 200000000ull) {
-			ring_buffer__poll(rb, 100);
-			if (ioend_live(&run.st) ==
-			    ioend_pending_leaks(&run.st, wbg_now_ns()))
-				break;
-		}
-	}
-
-	ioend_bpf__detach(skel);
-	ring_buffer__consume(rb);
-	read_counters(skel, &cnt);
-	read_bpf_stats(skel);
-
-	r = ioend_finish(&run.st, &cnt, wbg_now_ns(), on_leak, &leaks_shown);
-	report(mode, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
-	fflush(stdout);
-	snapshot(&snap, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
-	wbg_snap_emit(&env.o, &snap, true);
-
-	ring_buffer__free(rb);
-	ioend_bpf__destroy(skel);
-	ioend_state_free(&run.st);
-
-	return wbg_exit_code(r.verdict, child_rc != 0);
+	run->mode = mode;
+	run->conv = mode == IOEND_MODE_SERIES ? conv_tp : conv_fn;
+	ioend_state_init(&run->st, (uint64_t)env.leak_ms * 1000000ull);
+	sub.ctx = run;
+	return wbg_drive(&sub);
 }
