@@ -40,7 +40,7 @@ DEPS_STAMP := $(BUILD)/.deps-host
 # What --version prints: git describe at build time (override: WBG_VERSION=...).
 WBG_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all deps wbguard workloads unit host-test check demo clean install uninstall
+.PHONY: all deps wbguard workloads unit host-test check demo clean install uninstall soak
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -101,6 +101,13 @@ unit: $(UNITS)
 
 host-test: wbguard workloads
 	@tests/run.sh host
+
+# Not in make check (tests/host/80 is its 3-minute version): SOAK_SECS of the
+# stable reproducer under wbguard, RSS / map fill / events/s every SOAK_EVERY s.
+SOAK_SECS ?= 1800
+SOAK_EVERY ?= 60
+soak: wbguard workloads
+	@SOAK_SECS=$(SOAK_SECS) SOAK_EVERY=$(SOAK_EVERY) bash ci/soak.sh $(BUILD)
 
 demo: wbguard workloads
 	@bash tests/demo.sh $(BUILD)
