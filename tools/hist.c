@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hist.h"
+#include "jw.h"
 
 static unsigned int slot_of(uint64_t v)
 {
@@ -71,26 +72,36 @@ void wbg_hist_print(FILE *f, const struct wbg_hist *h, const char *unit,
 	}
 }
 
-void wbg_hist_json(FILE *f, const struct wbg_hist *h, uint64_t divisor)
+void wbg_hist_jw(struct jw *w, const char *key, const struct wbg_hist *h,
+		 uint64_t divisor)
 {
 	unsigned int s;
-	int first = 1;
 
 	/* buckets as [lo, hi, count] in the recorded unit (ns): keyed by the
 	 * divided bound, the small buckets all became "0" (duplicate keys) */
-	fprintf(f, "{\"count\":%llu,\"avg\":%llu,\"max\":%llu,\"p50\":%llu,\"p99\":%llu,\"log2_buckets_ns\":[",
-		(unsigned long long)h->count,
-		(unsigned long long)(h->count ? h->sum / h->count / divisor : 0),
-		(unsigned long long)(h->max / divisor),
-		(unsigned long long)(wbg_hist_percentile(h, 50) / divisor),
-		(unsigned long long)(wbg_hist_percentile(h, 99) / divisor));
+	jw_obj(w, key);
+	jw_u64(w, "count", h->count);
+	jw_u64(w, "avg", h->count ? h->sum / h->count / divisor : 0);
+	jw_u64(w, "max", h->max / divisor);
+	jw_u64(w, "p50", wbg_hist_percentile(h, 50) / divisor);
+	jw_u64(w, "p99", wbg_hist_percentile(h, 99) / divisor);
+	jw_arr(w, "log2_buckets_ns");
 	for (s = 0; s < WBG_HIST_SLOTS; s++) {
 		if (!h->slots[s])
 			continue;
-		fprintf(f, "%s[%llu,%llu,%llu]", first ? "" : ",",
-			s ? 1ull << s : 0ull, (1ull << (s + 1)) - 1,
-			(unsigned long long)h->slots[s]);
-		first = 0;
+		jw_arr(w, NULL);
+		jw_u64(w, NULL, s ? 1ull << s : 0ull);
+		jw_u64(w, NULL, (1ull << (s + 1)) - 1);
+		jw_u64(w, NULL, h->slots[s]);
+		jw_arr_end(w);
 	}
-	fprintf(f, "]}");
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void wbg_hist_json(FILE *f, const struct wbg_hist *h, uint64_t divisor)
+{
+	struct jw w = { .f = f };
+
+	wbg_hist_jw(&w, NULL, h, divisor);
 }

@@ -20,6 +20,11 @@ void wbg_hist_add(struct wbg_hist *h, uint64_t v);
 uint64_t wbg_hist_percentile(const struct wbg_hist *h, unsigned int pct);
 void wbg_hist_print(FILE *f, const struct wbg_hist *h, const char *unit,
 		    uint64_t divisor);
+/* The histogram as a JSON object (the value of @key, NULL in an array). */
+struct jw;
+void wbg_hist_jw(struct jw *w, const char *key, const struct wbg_hist *h,
+		 uint64_t divisor);
+/* The same object alone on @f (no newline). */
 void wbg_hist_json(FILE *f, const struct wbg_hist *h, uint64_t divisor);
 
 #endif
