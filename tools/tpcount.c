@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
+#include "jw.h"
 #include "kbtf.h"
 #include "tpcount.skel.h"
 
@@ -116,6 +117,7 @@ int cmd_tpcount(int argc, char **argv)
 	struct bpf_link *links[TPCOUNT_MAX] = {0};
 	struct wbg_child child = {0};
 	struct tpcount_bpf *skel;
+	struct jw j;
 	const char *tdir;
 	uint64_t deadline = 0;
 	int i, ncpu, fd, rc = 0;
@@ -170,8 +172,11 @@ int cmd_tpcount(int argc, char **argv)
 	ncpu = libbpf_num_possible_cpus();
 	vals = calloc(ncpu, sizeof(*vals));
 	fd = bpf_map__fd(skel->maps.hits);
-	if (env.json)
-		printf("{\"type\":\"tpcount\",\"counts\":{");
+	if (env.json) {
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", "tpcount");
+		jw_obj(&j, "counts");
+	}
 	for (i = 0; i < env.nr; i++) {
 		__u32 k = i;
 		__u64 sum = 0;
@@ -183,13 +188,14 @@ int cmd_tpcount(int argc, char **argv)
 			for (c = 0; c < ncpu; c++)
 				sum += vals[c];
 		if (env.json)
-			printf("%s\"%s\":%llu", i ? "," : "", env.events[i],
-			       (unsigned long long)sum);
+			jw_u64(&j, env.events[i], sum);
 		else
 			printf("%-48s %llu\n", env.events[i], (unsigned long long)sum);
 	}
-	if (env.json)
-		printf("}}\n");
+	if (env.json) {
+		jw_obj_end(&j);
+		jw_end(&j);
+	}
 	free(vals);
 out:
 	for (i = 0; i < env.nr; i++)
