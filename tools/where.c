@@ -120,6 +120,34 @@ int wbg_cgroup_path(const char *root, uint64_t id, char *buf, size_t len)
 	return rc;
 }
 
+/*
+ * cgroup id -> path, remembered: reports come in bursts from the same few
+ * cgroups, and a walk of /sys/fs/cgroup must not hold up the ring buffer
+ * reader each time. A miss is remembered too (as "").
+ */
+#define CG_CACHE 16
+
+static void cgroup_cached(uint64_t id, char *buf, size_t len)
+{
+	static struct { uint64_t id; char path[512]; } cache[CG_CACHE];
+	static unsigned int next;
+	unsigned int i;
+
+	buf[0] = 0;
+	if (!id)
+		return;
+	for (i = 0; i < CG_CACHE; i++)
+		if (cache[i].id == id) {
+			snprintf(buf, len, "%s", cache[i].path);
+			return;
+		}
+	if (wbg_cgroup_path("/sys/fs/cgroup", id, buf, len))
+		buf[0] = 0;
+	i = next++ % CG_CACHE;
+	cache[i].id = id;
+	snprintf(cache[i].path, sizeof(cache[i].path), "%s", buf);
+}
+
 void wbg_where_fill(struct wbg_where *w, uint32_t kdev, uint64_t ino,
 		    uint32_t pid, uint32_t pid2, uint64_t cgroup_id)
 {
@@ -131,8 +159,7 @@ void wbg_where_fill(struct wbg_where *w, uint32_t kdev, uint64_t ino,
 	    (!pid2 || pid2 == pid ||
 	     wbg_file_path("/proc", kdev, ino, pid2, w->file, sizeof(w->file))))
 		w->file[0] = 0;
-	if (wbg_cgroup_path("/sys/fs/cgroup", cgroup_id, w->cgroup, sizeof(w->cgroup)))
-		w->cgroup[0] = 0;
+	cgroup_cached(cgroup_id, w->cgroup, sizeof(w->cgroup));
 }
 
 void wbg_where_json(struct jw *j, const struct wbg_where *w)
