@@ -214,6 +214,10 @@ void wbg_die_bpf(const char *cmd, const char *what, int err)
 		wbg_die(cmd, "cannot %s: %s; BPF tracing needs CAP_BPF and CAP_PERFMON "
 			"(and CAP_SYS_ADMIN when a tracepoint lives in a module's BTF), missing: %s",
 			what, strerror(err), missing);
+	if ((err == EPERM || err == EACCES) && !(cap_eff() & (1ull << WBG_CAP_SYS_ADMIN)))
+		wbg_die(cmd, "cannot %s: %s; with CAP_BPF and CAP_PERFMON held, the rest "
+			"needs CAP_SYS_ADMIN (reading a module's BTF: ext4, xfs or btrfs as "
+			"modules) or the kernel refuses the program type", what, strerror(err));
 	wbg_die(cmd, "cannot %s (%s); -v shows libbpf's log", what, strerror(err));
 }
 
