@@ -23,6 +23,9 @@ out=$WBG_TMP/soak.json prom=$WBG_TMP/wbguard_stable.prom
 "$WBG" stable --json --dev "$MNT" --interval "$every" --metrics "$prom" -- \
 	"$REPRO" -f "$MNT/f" -t "$secs" -q -y write > "$out" &
 wpid=$!
+# a failing check must not leave wbguard (and the writers) running
+soak_cleanup() { kill "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null; wbg_cleanup; }
+trap soak_cleanup EXIT
 
 # BPF maps held by wbguard: map ids from its fds' fdinfo
 map_fill() {
@@ -50,8 +53,10 @@ while kill -0 "$wpid" 2>/dev/null; do
 	r=$(awk '/^VmRSS:/ {print $2}' /proc/"$wpid"/status 2>/dev/null || echo 0)
 	[ "$r" -gt 0 ] || break
 	rss+=("$r")
-	ev=$(grep '"type":"interval"' "$out" | tail -1 | jq -r '.events // 0')
-	lost=$(grep '"type":"interval"' "$out" | tail -1 | jq -r '.lost // 0')
+	last=$(grep '"type":"interval"' "$out" | tail -1 || true)
+	[ -n "$last" ] || last='{}'	# no interval line yet
+	ev=$(jq -r '.events // 0' <<< "$last")
+	lost=$(jq -r '.lost // 0' <<< "$last")
 	printf 'soak t=%ss rss=%s KiB events/s=%s lost=%s maps:%s\n' "$t" "$r" \
 		$(( (ev - prev_events) / every )) "$lost" "$(map_fill)"
 	prev_events=$ev
