@@ -52,6 +52,7 @@
 #include <bpf/bpf_core_read.h>
 #include "stable.h"
 #include "wbg_core.bpf.h"
+#include "wbg_cgroup.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -222,6 +223,7 @@ static __always_inline void fill(struct stable_event *e, struct folio *folio,
 		e->flags |= STABLE_F_UNDER_WB;
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
+	e->cgroup_id = wbg_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 

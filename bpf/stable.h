@@ -58,6 +58,7 @@ enum stable_res {
 
 struct stable_event {
 	unsigned long long ts_ns;
+	unsigned long long cgroup_id;	/* the writer's cgroup v2 id, 0 if none */
 	unsigned long long ino;
 	unsigned long long index;	/* folio index in the file */
 	unsigned long long latency_ns;	/* WAIT with STABLE_F_SLEPT; for

@@ -86,7 +86,5 @@ uint64_t wbg_now_ns(void);
 /* Ring buffer size in KiB -> bytes: a power of two, at least one page. */
 int wbg_ringbuf_bytes(long kib, uint32_t *bytes);
 
-/* Write @s as a JSON string literal. */
-void wbg_json_str(FILE *f, const char *s);
 
 #endif /* WBG_COMMON_H */

@@ -14,7 +14,10 @@
 #include "common.h"
 #include "opts.h"
 #include "stable_verdict.h"
+#include "jw.h"
+#include "where.h"
 #include "snap.h"
+#include "driver.h"
 #include "stable.skel.h"
 
 static struct env {
@@ -90,80 +93,34 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct run {
 	struct stable_state st;
 	long reports;
-};
-
-/* ---- while it runs: --interval, --metrics ---- */
-
-struct tick_ctx {
-	struct run *run;
 	struct stable_bpf *skel;
-	struct ring_buffer *rb;
-	uint64_t t0;
 };
-
-static void read_counters(struct stable_bpf *skel, struct stable_counts *out);
-
-/* The verdict as the summary gives it (stable_finish + judged). */
-static enum wbg_verdict verdict_of(const struct stable_result *r,
-				   const struct stable_counts *cnt)
-{
-	return wbg_verdict_judged(r->verdict, cnt->c[STC_DIRTY_STABLE] && !r->core_missing);
-}
-
-static void snapshot(struct wbg_snap *s, const struct run *run,
-		     const struct stable_counts *cnt, const struct stable_result *r,
-		     double secs)
-{
-	const uint64_t *c = cnt->c;
-
-	wbg_snap_init(s, "stable", secs);
-	wbg_snap_inv(s, "S1", r->s1);
-	s->events = c[STC_DIRTY] + c[STC_WAIT];
-	s->lost = r->lost;
-	s->verdict = verdict_of(r, cnt);
-	wbg_snap_add(s, "folios_dirtied", WBG_COUNTER, c[STC_DIRTY], "Folios dirtied (writeback_dirty_folio).");
-	wbg_snap_add(s, "folios_dirtied_stable", WBG_COUNTER, c[STC_DIRTY_STABLE], "... on stable-writes mappings.");
-	wbg_snap_add(s, "stable_dirtied_under_writeback", WBG_COUNTER, c[STC_STABLE_UNDER_WB],
-		     "Stable folios dirtied under writeback (S1 candidates).");
-	wbg_snap_add(s, "rewrites_under_writeback", WBG_COUNTER, c[STC_REWRITE_NONSTABLE],
-		     "S3: folios of other mappings rewritten under writeback.");
-	wbg_snap_add(s, "waits", WBG_COUNTER, c[STC_WAIT], "folio_wait_writeback calls.");
-	wbg_snap_add(s, "waits_stable", WBG_COUNTER, c[STC_WAIT_STABLE], "... on stable-writes mappings.");
-}
-
-static void tick(void *arg)
-{
-	struct tick_ctx *t = arg;
-	struct stable_counts cnt;
-	struct stable_result r;
-	struct wbg_snap s;
-
-	/* counters first: what they count was reserved before the consume */
-	read_counters(t->skel, &cnt);
-	ring_buffer__consume(t->rb);
-	r = stable_finish(&t->run->st, &cnt, t->skel->bss->nr_pending);
-	snapshot(&s, t->run, &cnt, &r, (wbg_now_ns() - t->t0) / 1e9);
-	wbg_snap_emit(&env.o, &s, false);
-}
 
 static void print_event(const struct stable_event *e, const char *what)
 {
+	bool stable = e->flags & STABLE_F_STABLE_MAPPING;
+	struct wbg_where where;
+	struct jw j;
+
+	/* the writer may still hold the file: name it (rare path) */
+	wbg_where_fill(&where, e->dev, e->ino, e->pid, e->tgid, e->cgroup_id);
 	if (env.o.json) {
-		printf("{\"type\":\"%s\",\"dev\":\"%u:%u\",\"ino\":%llu,\"index\":%llu,"
-		       "\"stable\":%s,\"pid\":%u,\"tgid\":%u,\"comm\":",
-		       what, wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev),
-		       e->ino, e->index,
-		       e->flags & STABLE_F_STABLE_MAPPING ? "true" : "false",
-		       e->pid, e->tgid);
-		wbg_json_str(stdout, e->comm);
-		printf(",\"ts_ns\":%llu}\n", e->ts_ns);
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", what);
+		wbg_where_json(&j, &where);
+		jw_u64(&j, "index", e->index);
+		jw_bool(&j, "stable", stable);
+		jw_u64(&j, "pid", e->pid);
+		jw_u64(&j, "tgid", e->tgid);
+		jw_str(&j, "comm", e->comm);
+		jw_u64(&j, "ts_ns", e->ts_ns);
+		jw_end(&j);
 		return;
 	}
-	printf("%-8s dev %u:%u ino %llu index %llu pid %u (%s)%s\n",
-	       what, wbg_kdev_major(e->dev), wbg_kdev_minor(e->dev), e->ino,
-	       e->index, e->pid, e->comm,
-	       e->flags & STABLE_F_STABLE_MAPPING ?
-	       ": stable folio dirtied under writeback, writer went on without waiting" : "");
+	printf("%-8s", what);
+	wbg_where_text(stdout, &where);
+	printf(" index %llu pid %u (%s)%s\n", e->index, e->pid, e->comm,
+	       stable ? ": stable folio dirtied under writeback, writer went on without waiting" : "");
 }
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -188,23 +145,6 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-static void read_counters(struct stable_bpf *skel, struct stable_counts *out)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(skel->maps.counters);
-	struct stable_counters *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
-	__u32 zero = 0, k;
-	int i;
-
-	/* One per-CPU slot holds all counters. */
-	memset(out, 0, sizeof(*out));
-	if (vals && !bpf_map_lookup_elem(fd, &zero, vals))
-		for (i = 0; i < ncpu; i++)
-			for (k = 0; k < STC_NR; k++)
-				out->c[k] += vals[i].c[k];
-	free(vals);
-}
-
 static void report(const struct run *run, const struct stable_counts *cnt,
 		   const struct stable_result *r, enum wbg_verdict v,
 		   const char *unchecked, double secs)
@@ -213,46 +153,39 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	const uint64_t *c = cnt->c;
 
 	if (env.o.json) {
-		printf("{\"type\":\"summary\",\"subject\":\"stable\",\"mode\":\"%s\","
-		       "\"seconds\":%.3f,\"dirtied\":%llu,\"dirtied_stable\":%llu,"
-		       "\"S1\":%llu,\"S1_kthread\":%llu,\"stable_dirtied_under_writeback\":%llu,"
-		       "\"stable_then_waited\":%llu,\"stable_writeback_ended\":%llu,"
-		       "\"stable_open_at_exit\":%llu,\"rewrites_under_writeback\":%llu,"
-		       "\"waits\":%llu,\"waits_stable\":%llu,\"waits_stable_writer\":%llu,"
-		       "\"waits_slept\":%llu,"
-		       "\"wait_sleep_us\":",
-		       env.latency ? "latency" : "tracepoint",
-		       secs, (unsigned long long)c[STC_DIRTY],
-		       (unsigned long long)c[STC_DIRTY_STABLE],
-		       (unsigned long long)r->s1,
-		       (unsigned long long)st->stable_kthread,
-		       (unsigned long long)c[STC_STABLE_UNDER_WB],
-		       (unsigned long long)st->stable_waited,
-		       (unsigned long long)st->stable_ended,
-		       (unsigned long long)r->unresolved,
-		       (unsigned long long)c[STC_REWRITE_NONSTABLE],
-		       (unsigned long long)c[STC_WAIT],
-		       (unsigned long long)c[STC_WAIT_STABLE],
-		       (unsigned long long)c[STC_WAIT_STABLE_WRITER],
-		       (unsigned long long)c[STC_WAIT_SLEPT]);
-		wbg_hist_json(stdout, &st->wait_lat, 1000);
+		struct jw j;
+
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", "summary");
+		jw_str(&j, "subject", "stable");
+		jw_str(&j, "mode", env.latency ? "latency" : "tracepoint");
+		jw_double(&j, "seconds", secs, 3);
+		jw_u64(&j, "dirtied", c[STC_DIRTY]);
+		jw_u64(&j, "dirtied_stable", c[STC_DIRTY_STABLE]);
+		jw_u64(&j, "S1", r->s1);
+		jw_u64(&j, "S1_kthread", st->stable_kthread);
+		jw_u64(&j, "stable_dirtied_under_writeback", c[STC_STABLE_UNDER_WB]);
+		jw_u64(&j, "stable_then_waited", st->stable_waited);
+		jw_u64(&j, "stable_writeback_ended", st->stable_ended);
+		jw_u64(&j, "stable_open_at_exit", r->unresolved);
+		jw_u64(&j, "rewrites_under_writeback", c[STC_REWRITE_NONSTABLE]);
+		jw_u64(&j, "waits", c[STC_WAIT]);
+		jw_u64(&j, "waits_stable", c[STC_WAIT_STABLE]);
+		jw_u64(&j, "waits_stable_writer", c[STC_WAIT_STABLE_WRITER]);
+		jw_u64(&j, "waits_slept", c[STC_WAIT_SLEPT]);
+		wbg_hist_jw(&j, "wait_sleep_us", &st->wait_lat, 1000);
 		/* every field that can make the verdict unknown or unchecked */
-		printf(",\"lost\":%llu,\"stream_short\":%s,\"bad_events\":%llu,"
-		       "\"episodes_untracked\":%llu,\"pending_table_full\":%llu,"
-		       "\"core_missing\":%s,\"waiter_table_full\":%llu,"
-		       "\"verdict\":\"%s\"",
-		       (unsigned long long)r->lost, r->stream_short ? "true" : "false",
-		       (unsigned long long)st->bad_events,
-		       (unsigned long long)st->stable_untracked,
-		       (unsigned long long)c[STC_PENDING_FULL],
-		       r->core_missing ? "true" : "false",
-		       (unsigned long long)c[STC_WAITMAP_FULL],
-		       wbg_verdict_name(v));
-		if (v == WBG_UNCHECKED) {
-			printf(",\"unchecked_reason\":");
-			wbg_json_str(stdout, unchecked);
-		}
-		printf("}\n");
+		jw_u64(&j, "lost", r->lost);
+		jw_bool(&j, "stream_short", r->stream_short);
+		jw_u64(&j, "bad_events", st->bad_events);
+		jw_u64(&j, "episodes_untracked", st->stable_untracked);
+		jw_u64(&j, "pending_table_full", c[STC_PENDING_FULL]);
+		jw_bool(&j, "core_missing", r->core_missing);
+		jw_u64(&j, "waiter_table_full", c[STC_WAITMAP_FULL]);
+		jw_str(&j, "verdict", wbg_verdict_name(v));
+		if (v == WBG_UNCHECKED)
+			jw_str(&j, "unchecked_reason", unchecked);
+		jw_end(&j);
 		return;
 	}
 	printf("\nwbguard stable: %.1f s, %s mode\n", secs,
@@ -313,96 +246,105 @@ static const char *const tracepoints_latency[] = {
 	"writeback_dirty_folio", "folio_wait_writeback", "sched_switch", NULL,
 };
 
+/* ---- the driver's view of stable ---- */
+
+static void snapshot(struct wbg_snap *s, const uint64_t *c,
+		     const struct stable_result *r, enum wbg_verdict v, double secs)
+{
+	wbg_snap_init(s, "stable", secs);
+	wbg_snap_inv(s, "S1", r->s1);
+	s->events = c[STC_DIRTY] + c[STC_WAIT];
+	s->lost = r->lost;
+	s->verdict = v;
+	wbg_snap_add(s, "folios_dirtied", WBG_COUNTER, c[STC_DIRTY], "Folios dirtied (writeback_dirty_folio).");
+	wbg_snap_add(s, "folios_dirtied_stable", WBG_COUNTER, c[STC_DIRTY_STABLE], "... on stable-writes mappings.");
+	wbg_snap_add(s, "stable_dirtied_under_writeback", WBG_COUNTER, c[STC_STABLE_UNDER_WB],
+		     "Stable folios dirtied under writeback (S1 candidates).");
+	wbg_snap_add(s, "rewrites_under_writeback", WBG_COUNTER, c[STC_REWRITE_NONSTABLE],
+		     "S3: folios of other mappings rewritten under writeback.");
+	wbg_snap_add(s, "waits", WBG_COUNTER, c[STC_WAIT], "folio_wait_writeback calls.");
+	wbg_snap_add(s, "waits_stable", WBG_COUNTER, c[STC_WAIT_STABLE], "... on stable-writes mappings.");
+	wbg_snap_add(s, "waits_stable_writer", WBG_COUNTER, c[STC_WAIT_STABLE_WRITER],
+		     "... that held back a writer of that folio.");
+}
+
+static struct bpf_object *open_obj(void *ctx)
+{
+	struct run *run = ctx;
+	struct stable_bpf *skel = stable_bpf__open();
+
+	if (!skel)
+		return NULL;
+	run->skel = skel;
+	skel->rodata->targ_dev = env.o.dev;
+	skel->rodata->targ_tgid = env.o.pid;
+	skel->rodata->all_events = env.o.all_events;
+	skel->rodata->emit_rewrites = env.show_rewrites;
+	skel->rodata->latency = env.latency;
+	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
+	bpf_program__set_autoload(skel->progs.sched_switch, env.latency);
+	return skel->obj;
+}
+
+static int load_obj(void *ctx)
+{
+	return stable_bpf__load(((struct run *)ctx)->skel);
+}
+
+static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
+			      double secs, struct wbg_snap *snap)
+{
+	struct run *run = ctx;
+	struct stable_counts cnt;
+	struct stable_result r;
+	enum wbg_verdict v;
+	const char *unchecked;
+
+	memcpy(cnt.c, c, sizeof(cnt.c));
+	r = stable_finish(&run->st, &cnt);
+	/* S1 judged nothing: no stable-mapping folio dirtied, or the kernel
+	 * cannot tell stable mappings apart */
+	v = wbg_verdict_judged(r.verdict, c[STC_DIRTY_STABLE] && !r.core_missing);
+	unchecked = r.core_missing ?
+		"the kernel lacks the PG_writeback/AS_STABLE_WRITES enum values: stable mappings cannot be told apart" :
+		"no folio of a stable-writes mapping was dirtied in the traced scope: S1 judged nothing";
+	if (final)
+		report(run, &cnt, &r, v, unchecked, secs);
+	snapshot(snap, c, &r, v, secs);
+	return v;
+}
+
+static void cleanup(void *ctx)
+{
+	struct run *run = ctx;
+
+	stable_bpf__destroy(run->skel);
+	free(run);
+}
+
+static struct wbg_subject sub = {
+	.name = "stable", .o = &env.o, .open = open_obj, .load = load_obj,
+	.nr_counters = STC_NR, .on_event = on_event, .judge = judge,
+	.cleanup = cleanup,
+};
+
 int cmd_stable(int argc, char **argv)
 {
 	static const struct argp argp = {
 		.options = opts, .parser = parse_arg,
 		.args_doc = "[-- COMMAND [ARG...]]", .doc = doc,
 	};
-	struct ring_buffer *rb = NULL;
-	struct stable_bpf *skel;
-	struct wbg_child child = {0};
-	struct stable_counts cnt;
-	struct stable_result r;
-	enum wbg_verdict verdict;
-	const char *unchecked;
-	struct run run = {0};
-	struct tick_ctx tctx;
-	struct wbg_snap snap;
-	uint32_t rb_bytes;
-	uint64_t t0;
-	int err, child_rc = 0;
+	struct run *run;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
-	if (wbg_ringbuf_bytes(env.o.ringbuf_kib, &rb_bytes))
-		wbg_die("stable", "--ringbuf-kb must be a power of two >= 4");
-
 	wbg_preflight("stable", env.latency ? tracepoints_latency : tracepoints, NULL);
 	wbg_setup_libbpf_log(env.o.verbose);
-	stable_state_init(&run.st);
-	run.st.rewrites_streamed = env.show_rewrites;
-
-	skel = stable_bpf__open();
-	if (!skel)
-		wbg_die("stable", "cannot open BPF object: %s", strerror(errno));
-	skel->rodata->targ_dev = env.o.dev;
-	skel->rodata->targ_tgid = env.o.pid;
-	skel->rodata->all_events = env.o.all_events;
-	skel->rodata->emit_rewrites = env.show_rewrites;
-	skel->rodata->latency = env.latency;
-	bpf_program__set_autoload(skel->progs.sched_switch, env.latency);
-	bpf_map__set_max_entries(skel->maps.events, rb_bytes);
-
-	err = stable_bpf__load(skel);
-	if (err) {
-		stable_bpf__destroy(skel);
-		wbg_die_bpf("stable", "load BPF programs", err);
-	}
-	err = stable_bpf__attach(skel);
-	if (err) {
-		stable_bpf__destroy(skel);
-		wbg_die_bpf("stable", "attach tracepoints", err);
-	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &run, NULL);
-	if (!rb) {
-		stable_bpf__destroy(skel);
-		wbg_die("stable", "cannot create ring buffer reader");
-	}
-
-	wbg_setup_signals();
-	if (!env.o.json)
-		fprintf(stderr, "wbguard stable: tracing %s\n", wbg_scope(&env.o));
-	t0 = wbg_now_ns();
-	tctx = (struct tick_ctx){ .run = &run, .skel = skel, .rb = rb, .t0 = t0 };
-	env.o.tick = tick;
-	env.o.tick_arg = &tctx;
-	if (wbg_trace(&env.o, rb, &child)) {
-		ring_buffer__free(rb);
-		stable_bpf__destroy(skel);
-		wbg_die("stable", "cannot start %s: %s", env.o.cmd[0], strerror(errno));
-	}
-
-	/* Detach first so that the counters and the stream settle together. */
-	stable_bpf__detach(skel);
-	ring_buffer__consume(rb);
-	read_counters(skel, &cnt);
-	child_rc = wbg_child_finish(&child, "stable");
-
-	r = stable_finish(&run.st, &cnt);
-	/* S1 judged nothing: no stable-mapping folio dirtied, or the kernel
-	 * cannot tell stable mappings apart */
-	verdict = wbg_verdict_judged(r.verdict, cnt.c[STC_DIRTY_STABLE] && !r.core_missing);
-	unchecked = r.core_missing ?
-		"the kernel lacks the PG_writeback/AS_STABLE_WRITES enum values: stable mappings cannot be told apart" :
-		"no folio of a stable-writes mapping was dirtied in the traced scope: S1 judged nothing";
-	report(&run, &cnt, &r, verdict, unchecked, (wbg_now_ns() - t0) / 1e9);
-	fflush(stdout);
-	snapshot(&snap, &run, &cnt, &r, (wbg_now_ns() - t0) / 1e9);
-	wbg_snap_emit(&env.o, &snap, true);
-
-	ring_buffer__free(rb);
-	stable_bpf__destroy(skel);
-
-	return wbg_exit_code(verdict, child_rc != 0);
+	run = calloc(1, sizeof(*run));
+	if (!run)
+		wbg_die("stable", "out of memory");
+	stable_state_init(&run->st);
+	run->st.rewrites_streamed = env.show_rewrites;
+	sub.ctx = run;
+	return wbg_drive(&sub);
 }

@@ -42,19 +42,3 @@ int wbg_ringbuf_bytes(long kib, uint32_t *bytes)
 	*bytes = (uint32_t)b;
 	return 0;
 }
-
-void wbg_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}

@@ -127,6 +127,37 @@ int wbg_cgroup_path(const char *root, uint64_t id, char *buf, size_t len)
  */
 #define CG_CACHE 16
 
+/* Where cgroup2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on
+ * a hybrid v1+v2 host), from /proc/self/mountinfo; NULL if nowhere. */
+static const char *cgroup2_root(void)
+{
+	static char root[512];
+	static int done;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	if (done)
+		return root[0] ? root : NULL;
+	done = 1;
+	f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		return NULL;
+	while (getline(&line, &cap, f) > 0) {
+		char mnt[512];
+		const char *sep = strstr(line, " - ");
+
+		if (!sep || strncmp(sep, " - cgroup2 ", 11) ||
+		    sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1)
+			continue;
+		snprintf(root, sizeof(root), "%s", mnt);
+		break;
+	}
+	free(line);
+	fclose(f);
+	return root[0] ? root : NULL;
+}
+
 static void cgroup_cached(uint64_t id, char *buf, size_t len)
 {
 	static struct { uint64_t id; char path[512]; } cache[CG_CACHE];
@@ -141,7 +172,7 @@ static void cgroup_cached(uint64_t id, char *buf, size_t len)
 			snprintf(buf, len, "%s", cache[i].path);
 			return;
 		}
-	if (wbg_cgroup_path("/sys/fs/cgroup", id, buf, len))
+	if (!cgroup2_root() || wbg_cgroup_path(cgroup2_root(), id, buf, len))
 		buf[0] = 0;
 	i = next++ % CG_CACHE;
 	cache[i].id = id;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "wbg_test.h"
+#include "jw.h"
 #include "common.h"
 #include "hist.h"
 
@@ -53,14 +54,19 @@ static void ringbuf_sizes(void)
 	CHECK(wbg_ringbuf_bytes(6, &b) == -1);
 }
 
+/* The one JSON writer (tools/jw.c) escapes quotes, backslashes and
+ * control characters. */
 static void json_escaping(void)
 {
 	char buf[64] = {0};
 	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct jw j;
 
-	wbg_json_str(f, "a\"b\\c\n");
+	jw_begin(&j, f);
+	jw_str(&j, "s", "a\"b\\c\n\x01");
+	jw_end(&j);
 	fclose(f);
-	CHECK(strcmp(buf, "\"a\\\"b\\\\c\\u000a\"") == 0);
+	CHECK(strcmp(buf, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\"}\n") == 0);
 }
 
 /* The histogram JSON has no duplicate keys: small buckets divided to
