@@ -207,12 +207,13 @@ static void print_report(const struct ioend_report *r)
 		jw_str(&j, "id", ioend_inv_name[r->inv]);
 		jw_str(&j, "what", r->what);
 		wbg_where_json(&j, &where);
-		jw_str(&j, "io_end", NULL);
 		if (r->io_end) {
 			char a[24];
 
 			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)r->io_end);
 			jw_str(&j, "io_end", a);
+		} else {
+			jw_null(&j, "io_end");	/* fsync and folio events carry none */
 		}
 		jw_i64(&j, "offset", r->offset);
 		jw_i64(&j, "size", r->size);
