@@ -38,9 +38,11 @@ map_fill() {
 		max=$(jq -r .max_entries <<< "$line")
 		case "$type" in
 		ringbuf|array|percpu_array) continue ;;
+		task_storage)	# per task, freed with the task: not dumpable
+			fill+=" $name=per-task"; continue ;;
 		esac
-		n=$(bpftool map dump id "$id" -j 2>/dev/null | jq length 2>/dev/null || echo '?')
-		fill+=" $name=$n/$max"
+		n=$(bpftool map dump id "$id" -j 2>/dev/null | jq length 2>/dev/null) || n='?'
+		fill+=" $name=${n:-?}/$max"
 	done
 	echo "${fill:- (none)}"
 }
