@@ -101,6 +101,9 @@ enum dax_counter {
 				 * EXT4_GET_BLOCKS_ZERO: a DAX zero+convert */
 	DXC_RB_DROPS,		/* ring-buffer reservations that failed */
 	DXC_CORE_MISSING,	/* a needed kernel enum value is missing */
+	DXC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
+				 * BPF recursion guard dropped (bpf_prog_info
+				 * recursion_misses of every program) */
 	DXC_NR,
 };
 

@@ -84,6 +84,9 @@ enum ioend_counter {
 	ICT_RB_DROPS,		/* ring-buffer reservations that failed */
 	ICT_MAP_FULL,		/* a tracking map was full: state lost */
 	ICT_FREE_LOOKUPS,	/* fentry mode: slab frees looked up */
+	ICT_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
+				 * BPF recursion guard dropped (bpf_prog_info
+				 * recursion_misses of every program) */
 	ICT_NR,
 };
 

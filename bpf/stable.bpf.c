@@ -194,7 +194,8 @@ static __always_inline __u64 frame_id(struct task_struct *task)
 		return 0;
 	if (sz > sizeof(b->w))
 		sz = sizeof(b->w);
-	if (bpf_probe_read_kernel(b->w, sz, bpf_task_pt_regs(task)))
+	/* the helper is declared returning long in libbpf 1.1 */
+	if (bpf_probe_read_kernel(b->w, sz, (const void *)bpf_task_pt_regs(task)))
 		return 0;
 	for (i = 0; i < WBG_FRAME_WORDS; i++) {
 		if (i >= sz / 8)

@@ -95,6 +95,9 @@ enum stable_counter {
 	STC_WAITMAP_FULL,	/* no task storage for a waiter */
 	STC_CORE_MISSING,	/* a needed kernel enum value is missing */
 	STC_PENDING_FULL,	/* stable episode not tracked: no storage */
+	STC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
+				 * BPF recursion guard dropped (bpf_prog_info
+				 * recursion_misses of every program) */
 	STC_NR,
 };
 

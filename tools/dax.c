@@ -234,6 +234,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		}
 		/* every field that can make the verdict unknown or unchecked */
 		jw_u64(&j, "lost", r->lost);
+		jw_u64(&j, "bpf_recursion_misses", c[DXC_BPF_MISSES]);
 		jw_bool(&j, "stream_short", r->stream_short);
 		jw_u64(&j, "bad_events", st->bad_events);
 		jw_u64(&j, "unmatched", r->unmatched);
@@ -395,7 +396,7 @@ static void cleanup(void *ctx)
 
 static struct wbg_subject sub = {
 	.name = "dax", .o = &env.o, .open = open_obj, .load = load_obj,
-	.nr_counters = DXC_NR, .on_event = on_event, .started = started,
+	.nr_counters = DXC_NR, .misses_counter = DXC_BPF_MISSES, .on_event = on_event, .started = started,
 	.judge = judge, .cleanup = cleanup,
 };
 

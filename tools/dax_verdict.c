@@ -227,7 +227,7 @@ struct dax_result dax_finish(const struct dax_state *st,
 	uint64_t sent;
 
 	r.d1 = st->d1_violations;
-	r.lost = cnt->c[DXC_RB_DROPS];
+	r.lost = cnt->c[DXC_RB_DROPS] + cnt->c[DXC_BPF_MISSES];
 	r.core_missing = cnt->c[DXC_CORE_MISSING] != 0;
 	r.checked = series;
 	r.unmatched = st->write_faults_unmatched + st->table_full;

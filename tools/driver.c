@@ -31,6 +31,31 @@ void wbg_read_counters(struct bpf_object *obj, unsigned int nr, uint64_t *out)
 	free(vals);
 }
 
+uint64_t wbg_bpf_misses(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	uint64_t n = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
+/* The counters as the verdict reads them: BPF's, plus the kernel's drops. */
+static void read_all(const struct wbg_subject *sub, struct bpf_object *obj, uint64_t *cnt)
+{
+	wbg_read_counters(obj, sub->nr_counters, cnt);
+	if (sub->misses_counter < sub->nr_counters)
+		cnt[sub->misses_counter] = wbg_bpf_misses(obj);
+}
+
 struct drive {
 	const struct wbg_subject *sub;
 	struct bpf_object *obj;
@@ -51,7 +76,7 @@ static void tick(void *arg)
 	uint64_t cnt[WBG_MAX_COUNTERS];
 	struct wbg_snap snap;
 
-	wbg_read_counters(d->obj, d->sub->nr_counters, cnt);
+	read_all(d->sub, d->obj, cnt);
 	ring_buffer__consume(d->rb);
 	d->sub->judge(d->sub->ctx, cnt, false, secs_since(d->t0), &snap);
 	wbg_snap_emit(d->sub->o, &snap, false);
@@ -131,7 +156,7 @@ int wbg_drive(const struct wbg_subject *sub)
 	/* Detach first so that the counters and the stream settle together. */
 	detach_all(links, nlinks);
 	ring_buffer__consume(d.rb);
-	wbg_read_counters(d.obj, sub->nr_counters, cnt);
+	read_all(sub, d.obj, cnt);
 	v = sub->judge(sub->ctx, cnt, true, secs_since(d.t0), &snap);
 	fflush(stdout);
 	wbg_snap_emit(o, &snap, true);

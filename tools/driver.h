@@ -37,6 +37,9 @@ struct wbg_subject {
 	 * map the kernel's copy); 0 or -errno. */
 	int (*load)(void *ctx);
 	unsigned int nr_counters;
+	/* The counter slot the driver fills with the kernel's recursion
+	 * misses of the object's programs (wbg_bpf_misses): lost events. */
+	unsigned int misses_counter;
 	/* Each ring-buffer record (libbpf ring_buffer_sample_fn). */
 	int (*on_event)(void *ctx, void *data, size_t len);
 	/* Optional: load or attach failed (stage "load"/"attach"); may
@@ -61,6 +64,16 @@ struct wbg_subject {
 
 /* Run @sub to the end; returns the process exit code (verdict.h rule). */
 int wbg_drive(const struct wbg_subject *sub);
+
+/*
+ * Events the kernel dropped before our programs ran: the sum of
+ * bpf_prog_info.recursion_misses over @obj's loaded programs. A program is
+ * skipped when the same program is already running on that CPU: nested in
+ * an interrupt (kmem_cache_free from softirq), or, for fentry/fexit, whose
+ * trampolines run with migration but not preemption disabled, when the
+ * task running it was preempted (Debian's 7.3 is PREEMPT_DYNAMIC, "full").
+ */
+uint64_t wbg_bpf_misses(struct bpf_object *obj);
 
 /* Sum the one-slot per-CPU "counters" map of @obj into @out[0..nr). */
 void wbg_read_counters(struct bpf_object *obj, unsigned int nr, uint64_t *out);

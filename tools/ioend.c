@@ -139,7 +139,7 @@ static int missing(struct wbg_kbtf *k, const char *const *list, bool funcs,
 
 /* @conv: the conversions of ext4_convert_unwritten_extents can be traced
  * (its tracepoint in series mode, the function in fentry mode). */
-static void set_series(struct ioend_bpf *skel, bool on, bool conv)
+static void set_series(struct ioend_bpf *skel, bool on, bool conv, bool rel_fn)
 {
 	bpf_program__set_autoload(skel->progs.tp_alloc, on);
 	bpf_program__set_autoload(skel->progs.tp_submit, on);
@@ -154,7 +154,8 @@ static void set_series(struct ioend_bpf *skel, bool on, bool conv)
 	bpf_program__set_autoload(skel->progs.fe_conv_start, !on);
 	bpf_program__set_autoload(skel->progs.fx_conv_end, !on);
 	bpf_program__set_autoload(skel->progs.fx_convert_extents, !on && conv);
-	bpf_program__set_autoload(skel->progs.tp_kfree, !on);
+	bpf_program__set_autoload(skel->progs.fe_release, !on && rel_fn);
+	bpf_program__set_autoload(skel->progs.tp_kfree, !on && !rel_fn);
 }
 
 /* ---- output ---- */
@@ -166,6 +167,7 @@ struct run {
 	struct ioend_bpf *skel;
 	int mode;
 	bool conv;
+	bool rel_fn;	/* fentry mode: release from ext4_release_io_end */
 	char miss_series[512];
 	long leaks_shown;
 };
@@ -351,6 +353,7 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		/* every field that can make the verdict unknown or unchecked */
 		jw_u64(&j, "lost", r->lost);
 		jw_u64(&j, "rb_drops", c[ICT_RB_DROPS]);
+		jw_u64(&j, "bpf_recursion_misses", c[ICT_BPF_MISSES]);
 		jw_u64(&j, "map_full", c[ICT_MAP_FULL]);
 		jw_u64(&j, "syncs_table_full", st->syncs_full);
 		jw_u64(&j, "failures_table_full", st->fails_full);
@@ -415,7 +418,7 @@ static struct bpf_object *open_obj(void *ctx)
 	skel->rodata->targ_dev = env.o.dev;
 	skel->rodata->mode = run->mode;
 	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
-	set_series(skel, run->mode == IOEND_MODE_SERIES, run->conv);
+	set_series(skel, run->mode == IOEND_MODE_SERIES, run->conv, run->rel_fn);
 	/* a refused mode is reported in one line (load_failed) */
 	if (!env.o.verbose)
 		libbpf_set_print(NULL);
@@ -455,8 +458,9 @@ static void started(void *ctx)
 	wbg_setup_libbpf_log(env.o.verbose);
 	fprintf(stderr, "wbguard ioend: %s mode%s, tracing %s\n", mode_name(run->mode),
 		!run->conv ? " (no ext4_convert_unwritten_extents to trace: direct I/O conversions not seen)" :
-		run->mode == IOEND_MODE_FENTRY ?
-		" (release from kmem_cache_free; failed-I/O conversions not seen)" : "",
+		run->mode != IOEND_MODE_FENTRY ? "" : run->rel_fn ?
+		" (release from ext4_release_io_end; failed-I/O conversions not seen)" :
+		" (release from kmem_cache_free; failed-I/O conversions not seen)",
 		wbg_scope(&env.o));
 }
 
@@ -506,7 +510,7 @@ static void cleanup(void *ctx)
 
 static struct wbg_subject sub = {
 	.name = "ioend", .o = &env.o, .open = open_obj, .load = load_obj,
-	.nr_counters = ICT_NR, .on_event = on_event, .load_failed = load_failed,
+	.nr_counters = ICT_NR, .misses_counter = ICT_BPF_MISSES, .on_event = on_event, .load_failed = load_failed,
 	.started = started, .settle = settle, .judge = judge, .cleanup = cleanup,
 };
 
@@ -543,7 +547,8 @@ int cmd_ioend(int argc, char **argv)
 
 	series_ok = !missing(&k, series_tps, false, miss_series, sizeof(run->miss_series));
 	fentry_ok = !missing(&k, fentry_funcs, true, miss_fentry, sizeof(miss_fentry));
-	if (!wbg_kbtf_have_tp(&k, "kmem_cache_free")) {
+	run->rel_fn = wbg_kbtf_have_func(&k, "ext4_release_io_end");
+	if (!run->rel_fn && !wbg_kbtf_have_tp(&k, "kmem_cache_free")) {
 		snprintf(miss_fentry + strlen(miss_fentry),
 			 sizeof(miss_fentry) - strlen(miss_fentry), "%stracepoint kmem_cache_free",
 			 fentry_ok ? "" : ", ");

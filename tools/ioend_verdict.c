@@ -735,7 +735,7 @@ struct ioend_result ioend_finish(struct ioend_state *st,
 	for (i = 0; i < IOEND_MAX_FAILURES; i++)
 		if (st->fails[i].used && st->fails[i].suspect)
 			r.viol[IOEND_C4]++;
-	r.lost = cnt->c[ICT_RB_DROPS] + cnt->c[ICT_MAP_FULL];
+	r.lost = cnt->c[ICT_RB_DROPS] + cnt->c[ICT_MAP_FULL] + cnt->c[ICT_BPF_MISSES];
 	r.inconsistent = st->inconsistent > 0;
 	/* C3/C4 state that found no room: those fsyncs were not judged */
 	r.untracked = st->syncs_full + st->fails_full + st->nomem;

@@ -176,6 +176,7 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		wbg_hist_jw(&j, "wait_sleep_us", &st->wait_lat, 1000);
 		/* every field that can make the verdict unknown or unchecked */
 		jw_u64(&j, "lost", r->lost);
+		jw_u64(&j, "bpf_recursion_misses", c[STC_BPF_MISSES]);
 		jw_bool(&j, "stream_short", r->stream_short);
 		jw_u64(&j, "bad_events", st->bad_events);
 		jw_u64(&j, "episodes_untracked", st->stable_untracked);
@@ -324,7 +325,7 @@ static void cleanup(void *ctx)
 
 static struct wbg_subject sub = {
 	.name = "stable", .o = &env.o, .open = open_obj, .load = load_obj,
-	.nr_counters = STC_NR, .on_event = on_event, .judge = judge,
+	.nr_counters = STC_NR, .misses_counter = STC_BPF_MISSES, .on_event = on_event, .judge = judge,
 	.cleanup = cleanup,
 };
 

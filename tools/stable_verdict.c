@@ -122,7 +122,7 @@ struct stable_result stable_finish(const struct stable_state *st,
 	struct stable_result r = {0};
 
 	r.s1 = st->s1_events;
-	r.lost = cnt->c[STC_RB_DROPS];
+	r.lost = cnt->c[STC_RB_DROPS] + cnt->c[STC_BPF_MISSES];
 	r.core_missing = cnt->c[STC_CORE_MISSING] > 0;
 	/*
 	 * Episodes counted but not received: their thread had no writeback
