@@ -4,7 +4,8 @@
 # virtio/9p modules, the host root over 9p, the package's modules bound on /lib/modules.
 #
 # Usage: ci/stock-boot.sh [LINE...]     (default 6.1 6.12 7.3)
-# Env:   WBG_CACHE, WBG_STOCK_OUT (default build/stock), WBG_VM_TESTS, WBG_VM_TIMEOUT
+# Env:   WBG_CACHE, WBG_STOCK_OUT (default build/stock), WBG_STOCK_SUITE (default tests/stock),
+#        WBG_VM_TESTS, WBG_VM_TIMEOUT
 # Output: per kernel the qemu-run result lines, then one line per kernel:
 #   stock LINE PACKAGE=VERSION[ ...] release RELEASE: PASS|FAIL (boot Xs, qemu Ys)
 # the matrix (kernel x subcommand x mode: verdict and key counts, from the tests'
@@ -36,7 +37,7 @@ while read -r line dir; do
 	rc=0
 	WBG_KRELEASE=$rel bash "$here/ci/initramfs.sh" "$o/initramfs.cpio.gz" \
 		--moddir "$dir/lib/modules/$rel" --modules "$s1mods" || rc=1
-	[ $rc = 0 ] && { WBG_VM_SUITE=tests/stock WBG_VM_MODROOT=$dir \
+	[ $rc = 0 ] && { WBG_VM_SUITE=${WBG_STOCK_SUITE:-tests/stock} WBG_VM_MODROOT=$dir \
 		WBG_VM_APPEND="${WBG_VM_APPEND:+$WBG_VM_APPEND }wbg.ioend_mode=fentry" \
 		bash "$here/ci/qemu-run.sh" "$vmlinuz" "$o/initramfs.cpio.gz" "$o" || rc=$?; }
 	boot=$(grep -oE '^WBG-BOOT uptime=[0-9.]+s' "$o/console.log" 2>/dev/null | head -n1 | cut -d= -f2)

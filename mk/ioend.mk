@@ -34,17 +34,15 @@ mutations: $(addprefix mutation-,$(IOEND_MUTS))
 
 # fentry mode on a kernel without the series, against series mode on ours: the same ioend
 # tests, verdicts compared by ci/ioend-compare.sh.
-#   fentry-compare    the logs make check already has: the VM suite (series mode) and
-#                     Debian's stock 7.3.4 in make stock-matrix (fentry mode, ext4 a module)
-#   fentry-ioend      boots both for the ioend tests only, then compares
-#   fentry-ioend-base the same against the bare v7.3.4 base built here with our config
-#                     (the series' own comparison; not in make check: a second kernel build)
+#   fentry-ioend-base against the bare v7.3.4 base built here with our config (make check)
+#   fentry-ioend      against Debian's stock 7.3.4 (ext4 a module), booting both for the
+#                     ioend tests; not in make check yet (see mk/stock.mk, stock-ioend)
+#   fentry-compare    compare the logs of a VM suite run and a stock-ioend run
 fentry-compare:
-	@bash ci/ioend-compare.sh $(VM_BUILD)/console.log $(BUILD)/stock/7.3/console.log
+	@bash ci/ioend-compare.sh $(VM_BUILD)/console.log $(BUILD)/stock-ioend/7.3/console.log
 
 fentry-ioend: vmtest-ioend
-	@$(MAKE) --no-print-directory stock-matrix WBG_STOCK_LINES=7.3 WBG_VM_TESTS=ioend \
-		BUILD='$(BUILD)' WBG_STOCK_OUT='$(BUILD)/stock-ioend'
+	@$(MAKE) --no-print-directory stock-ioend WBG_STOCK_LINES=7.3 BUILD='$(BUILD)' || true
 	@bash ci/ioend-compare.sh $(VM_BUILD)/ioend/console.log $(BUILD)/stock-ioend/7.3/console.log
 
 fentry-ioend-base: initramfs
