@@ -17,7 +17,7 @@
  * Exit: 0 ok, 1 wrong data, 2 usage, 3 hung (watchdog), 4 I/O error.
  */
 #include "ioend_wl.h"
-#include <linux/aio_abi.h>
+#include "wl_aio.h"
 #include <sys/syscall.h>
 
 static const char *file;
@@ -29,11 +29,6 @@ static int fd;
 static uint64_t ios_done, ios_err, trunc_shrunk;
 static double trunc_max;
 
-static long io_setup_(unsigned n, aio_context_t *ctx) { return syscall(SYS_io_setup, n, ctx); }
-static long io_destroy_(aio_context_t ctx) { return syscall(SYS_io_destroy, ctx); }
-static long io_submit_(aio_context_t ctx, long n, struct iocb **iocbs) { return syscall(SYS_io_submit, ctx, n, iocbs); }
-static long io_getevents_(aio_context_t ctx, long min, long max, struct io_event *ev,
-			  struct timespec *ts) { return syscall(SYS_io_getevents, ctx, min, max, ev, ts); }
 
 static void usage(int code)
 {

@@ -44,7 +44,7 @@
  * Exit: 0 ok, 1 data check failed, 2 usage, 4 I/O error.
  */
 #include "ioend_wl.h"
-#include <linux/aio_abi.h>
+#include "wl_aio.h"
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -59,11 +59,6 @@ static int tfd, sfd_direct;
 static volatile int stop;
 static uint64_t wb_calls;	/* sync_file_range() calls, all threads */
 
-static long io_setup_(unsigned n, aio_context_t *ctx) { return syscall(SYS_io_setup, n, ctx); }
-static long io_destroy_(aio_context_t ctx) { return syscall(SYS_io_destroy, ctx); }
-static long io_submit_(aio_context_t ctx, long n, struct iocb **iocbs) { return syscall(SYS_io_submit, ctx, n, iocbs); }
-static long io_getevents_(aio_context_t ctx, long min, long max, struct io_event *ev,
-			  struct timespec *ts) { return syscall(SYS_io_getevents, ctx, min, max, ev, ts); }
 
 static void usage(int code)
 {
