@@ -340,6 +340,27 @@ static __always_inline void open_episode(struct stable_counters *c,
 	s->ep_folio = (__u64)folio;
 }
 
+/*
+ * What both hot programs do first: the filters, the counter slot, and the
+ * kernel's enum values (a kernel without them is counted, not judged).
+ * NULL: return at once.
+ */
+static __always_inline struct stable_counters *enter(struct address_space *mapping)
+{
+	struct stable_counters *c;
+
+	if (!wanted(mapping))
+		return NULL;
+	c = counters_get();
+	if (!c)
+		return NULL;
+	if (!bits_known()) {
+		c->c[STC_CORE_MISSING]++;
+		return NULL;
+	}
+	return c;
+}
+
 SEC("tp_btf/writeback_dirty_folio")
 int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 {
@@ -349,15 +370,9 @@ int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 	unsigned long fl;
 	bool stable;
 
-	if (!wanted(mapping))
-		return 0;
-	c = counters_get();
+	c = enter(mapping);
 	if (!c)
 		return 0;
-	if (!bits_known()) {
-		c->c[STC_CORE_MISSING]++;
-		return 0;
-	}
 	fl = wbg_folio_flags_load(folio);
 	stable = wbg_test_bit(wbg_as_stable_writes_bit(), mapping->flags);
 	c->c[STC_DIRTY]++;
@@ -429,15 +444,9 @@ int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 	struct task_state *s;
 	bool stable, kthread;
 
-	if (!wanted(mapping))
-		return 0;
-	c = counters_get();
+	c = enter(mapping);
 	if (!c)
 		return 0;
-	if (!bits_known()) {
-		c->c[STC_CORE_MISSING]++;
-		return 0;
-	}
 	stable = wbg_test_bit(wbg_as_stable_writes_bit(), mapping->flags);
 	c->c[STC_WAIT]++;
 	task = bpf_get_current_task_btf();
