@@ -494,6 +494,17 @@ static struct ioend_entry *live_entry(struct ioend_state *st,
 	return x;
 }
 
+/* The first sign that the io_end's I/O went out fixes its place in the
+ * event order (C3: was it submitted before an fsync began?). */
+static bool first_submit(struct ioend_state *st, struct ioend_entry *x)
+{
+	if (x->submitted)
+		return false;
+	x->submitted = true;
+	x->submit_seq = st->seq;
+	return true;
+}
+
 static int on_submit(struct ioend_state *st, const struct ioend_event *e,
 		     struct ioend_report rep[2])
 {
@@ -502,9 +513,7 @@ static int on_submit(struct ioend_state *st, const struct ioend_event *e,
 	if (!x)
 		return 0;
 	TRACK(st, x, note_range(x, e));
-	if (!x->submitted) {
-		x->submitted = true;
-		x->submit_seq = st->seq;
+	if (first_submit(st, x)) {
 		x->submit_pid = e->pid;
 		x->submit_cgroup = e->cgroup_id;
 		if (!x->alloc_seen)	/* its age counts from here */
@@ -521,10 +530,7 @@ static int on_defer(struct ioend_state *st, const struct ioend_event *e,
 	if (!x)
 		return 0;
 	TRACK(st, x, note_range(x, e));
-	if (!x->submitted) {
-		x->submitted = true;
-		x->submit_seq = st->seq;
-	}
+	first_submit(st, x);
 	x->deferred = true;
 	if (e->flag & IOEND_FL_UNWRITTEN)
 		st->deferred_unwritten++;
