@@ -9,7 +9,7 @@
 #
 #   apt_uri_for SUITE          the URI of the machine's apt source that names SUITE
 #                              (deb822 *.sources or one-line sources.list), or nothing
-#   apt_private SUITE URI      apt-get update of SUITE into its private state dir; sets the
+#   apt_private SUITE URI      apt-get update of SUITE (once per process) into its private state dir; sets the
 #                              array `aptopts` that apt-get/apt-cache need to use it
 #   apt_fetch PKG VER DIR      apt-get download PKG=VER into DIR, check its sha256 against the
 #                              index; prints the .deb path (stdout)
@@ -40,6 +40,7 @@ apt_codename() {
 	echo "$c"
 }
 
+declare -A apt_updated=()
 apt_private() {
 	local suite=$1 uri=$2 apt_dir=$WBG_CACHE/apt sdir
 	[ -f "$apt_keyring" ] || die "missing $apt_keyring (package debian-archive-keyring)"
@@ -49,8 +50,10 @@ apt_private() {
 	aptopts=(-o Dir::Etc::SourceList="$sdir/sources.list" -o Dir::Etc::SourceParts="$apt_dir/parts"
 		 -o Dir::State::Lists="$sdir/lists" -o Dir::Cache="$sdir/cache"
 		 -o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
+	# once per suite per process: switching back to a suite reuses its lists
+	[ -n "${apt_updated[$suite]:-}" ] && return 0
 	log "apt-get update ($suite from $uri, private state in $sdir)"
-	apt-get -q "${aptopts[@]}" update >&2
+	apt-get -q "${aptopts[@]}" update >&2 && apt_updated[$suite]=1
 }
 
 apt_fetch() {

@@ -34,7 +34,6 @@ mkdir -p "$WBG_CACHE/stock"
 exec 8>"$WBG_CACHE/stock/.lock"
 flock 8
 
-declare -A updated=()
 # newest PKG (by version) among the packages whose name matches ERE, in the current aptopts
 newest() {
 	local re=$1 best="" bestv="" p v
@@ -55,7 +54,6 @@ for line in "${lines[@]}"; do
 	esac
 	[ -n "$uri" ] || die "line $line: the machine's apt sources name no URI for suite $suite"
 	apt_private "$suite" "$uri" >/dev/null || die "apt-get update of $suite failed"
-	updated[$suite]=1
 	read -r pkg ver < <(newest "$re") || die "line $line: no package matching $re in $suite"
 	# Debian 12's 6.1 kernel is updated through bookworm-security (6.1.192 there while the
 	# point release still has 6.1.176): an up-to-date Debian 12 runs the newer one.
