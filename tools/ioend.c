@@ -340,6 +340,7 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 		jw_u64(&j, "C3", r->viol[IOEND_C3]);
 		jw_u64(&j, "C4", r->viol[IOEND_C4]);
 		jw_u64(&j, "leaks", r->leaks);
+		jw_u64(&j, "C1_unproven", r->unproven);
 		jw_u64(&j, "in_flight", r->in_flight);
 		jw_u64(&j, "c4_surfaced", st->c4_surfaced);
 		jw_u64(&j, "untracked_release", st->untracked_release);
@@ -378,9 +379,10 @@ static void report(int mode, const struct run *run, const struct ioend_counts *c
 	if (st->conv_lat.count)
 		printf("  alloc -> conversion end (us)          p50 < %llu, p99 < %llu\n", p50, p99);
 	printf("  fsync/fdatasync                       %llu\n", (unsigned long long)c[ICT_SYNC_EXIT]);
-	printf("  C1 leaks / double releases            %llu / %llu\n",
+	printf("  C1 leaks / double releases            %llu / %llu%s\n",
 	       (unsigned long long)r->leaks,
-	       (unsigned long long)(r->viol[IOEND_C1] - r->leaks));
+	       (unsigned long long)(r->viol[IOEND_C1] - r->leaks),
+	       r->unproven ? " (not proof: events were lost, a lost event can look like these)" : "");
 	printf("  C2 writeback ended before conversion  %llu\n", (unsigned long long)r->viol[IOEND_C2]);
 	printf("  C3 fsync returned before conversion   %llu\n", (unsigned long long)r->viol[IOEND_C3]);
 	printf("  C4 failed conversions / swallowed     %llu / %llu\n",

@@ -145,6 +145,9 @@ struct ioend_state {
 	/* from the stream */
 	uint64_t ev[IOEND_EV_NR];
 	uint64_t viol[IOEND_NINV];
+	uint64_t released_twice;	/* C1 part of viol[]: a release of a
+					 * released io_end (a lost alloc of a
+					 * reused address looks the same) */
 	uint64_t c4_failed;		/* failed conversions reported */
 	uint64_t c4_surfaced;		/* ... then an fsync returned an error */
 	uint64_t deferred_unwritten;	/* DEFER with UNWRITTEN */
@@ -162,6 +165,10 @@ struct ioend_result {
 	enum wbg_verdict verdict;
 	uint64_t viol[IOEND_NINV];	/* incl. leaks found at the end */
 	uint64_t leaks;			/* C1 part of viol[] found at the end */
+	uint64_t unproven;		/* C1 claims that lost events could
+					 * explain (leaks and second releases
+					 * when lost or inconsistent): not
+					 * counted in the verdict */
 	uint64_t in_flight;		/* live, younger than the bound */
 	uint64_t lost;			/* ring-buffer drops + full maps */
 	uint64_t untracked;		/* C3/C4 tables full (syncs_full + fails_full) */
