@@ -45,6 +45,16 @@
  * The folio state goes to userspace with the episode; the plain-C verdict
  * judges it. Events of other threads on the folio decide nothing: T may be
  * preempted between its dirty and its own wait.
+ *
+ * Bounce-aware mode (kernels with the wbguard series' fix: the block layer
+ * gives a stable-writes device a copy of each DMA-pinned folio of a write,
+ * block_stable_bounce_tp, and writeback_folio_end exists): a folio changed
+ * under a writeback whose bio carried a copy did not change what the
+ * device checks. An episode that would be S1 is held in bounce_watch
+ * until that writeback was bounced (sent with STABLE_F_BOUNCED) or ended
+ * without a bounce (sent as it is: S1). The bounce comes at submit_bio(),
+ * which may be before or after the dirtying (a folio sits under writeback
+ * in a bio being built before it is submitted).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -62,6 +72,7 @@ const volatile __u32 targ_tgid = 0;
 const volatile bool all_events = false;
 const volatile bool emit_rewrites = false;
 const volatile bool latency = false;
+const volatile bool bounce_aware = false;
 /* A waiter that goes to sleep later than this after the tracepoint was
  * not sleeping for that writeback. */
 const volatile __u64 sleep_window_ns = 1000000;
@@ -121,6 +132,27 @@ struct {
 	__type(key, struct dirty_wb_key);
 	__type(value, struct dirty_wb_val);
 } last_dirty_wb SEC(".maps");
+
+/*
+ * Bounce-aware mode only: folios whose current writeback was bounced, or
+ * that hold an S1 candidate waiting to learn whether it will be. An entry
+ * lives from the first of these until the folio's writeback_folio_end.
+ */
+struct bounce_watch {
+	struct stable_event ev;	/* the held episode, if have_ev */
+	__u32 bounced;		/* this writeback went to the device from a copy */
+	__u32 have_ev;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);	/* folio */
+	__type(value, struct bounce_watch);
+} bounce_watch SEC(".maps");
+
+/* Entries in bounce_watch: writeback_folio_end returns at once while 0. */
+__s64 watch_entries = 0;
 
 /* Room for the user register frame; x86-64 needs 21 words, arm64 ~42. */
 #define WBG_FRAME_WORDS 64
@@ -247,6 +279,60 @@ static __always_inline void emit(struct stable_counters *c,
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* What the verdict would call S1 (stable_judge): still dirty and under the
+ * writeback that ran at the dirtying. */
+static __always_inline bool s1_candidate(__u32 now)
+{
+	return (now & STABLE_F_NOW_WB) && (now & STABLE_F_NOW_DIRTY) &&
+	       !(now & STABLE_F_NOW_SUPERSEDED);
+}
+
+/*
+ * Send a decided episode. In bounce-aware mode an S1 candidate first asks
+ * whether its writeback was bounced: yes, sent flagged; not yet, held in
+ * bounce_watch until the bounce or the end of that writeback.
+ */
+static __always_inline void send_episode(struct stable_counters *c,
+					 const struct stable_event *tmpl,
+					 __u64 folio, __u64 lat, __u32 now,
+					 __u32 res)
+{
+	struct bounce_watch *w, zero = {};
+
+	if (!bounce_aware || !s1_candidate(now)) {
+		emit(c, tmpl, STABLE_EV_STABLE_DIRTY, lat, now, res);
+		return;
+	}
+	w = bpf_map_lookup_elem(&bounce_watch, &folio);
+	if (w && w->bounced) {
+		emit(c, tmpl, STABLE_EV_STABLE_DIRTY, lat, now | STABLE_F_BOUNCED, res);
+		return;
+	}
+	if (w && w->have_ev) {
+		/* same folio, same writeback: the same outcome */
+		w->ev.repeat++;
+		return;
+	}
+	if (!w) {
+		if (bpf_map_update_elem(&bounce_watch, &folio, &zero, BPF_NOEXIST) ||
+		    !(w = bpf_map_lookup_elem(&bounce_watch, &folio))) {
+			c->c[STC_PENDING_FULL]++;
+			emit(c, tmpl, STABLE_EV_STABLE_DIRTY, lat, now,
+			     STABLE_RES_NOT_TRACKED);
+			return;
+		}
+		__sync_fetch_and_add(&watch_entries, 1);
+	}
+	__builtin_memcpy(&w->ev, tmpl, sizeof(w->ev));
+	w->ev.type = STABLE_EV_STABLE_DIRTY;
+	w->ev.latency_ns = lat;
+	w->ev.flags |= now;
+	w->ev.res = res;
+	w->ev.repeat = 0;
+	w->have_ev = 1;
+	c->c[STC_BOUNCE_PARKED]++;
+}
+
 /*
  * The episode's folio now: still the same folio (not freed and reused),
  * and whether it is still dirty and under writeback. The folio pointer
@@ -295,8 +381,8 @@ static __always_inline bool decide(struct stable_counters *c,
 		res = STABLE_RES_LATER_ENTRY;
 	if (res == STABLE_RES_OTHER_FOLIO || res == STABLE_RES_LATER_ENTRY)
 		now = folio_now(s);
-	emit(c, &s->ep, STABLE_EV_STABLE_DIRTY, bpf_ktime_get_ns() - s->ep.ts_ns,
-	     now, res);
+	send_episode(c, &s->ep, s->ep_folio, bpf_ktime_get_ns() - s->ep.ts_ns,
+		     now, res);
 	s->ep_folio = 0;
 	return res == STABLE_RES_WAITED;
 }
@@ -323,7 +409,7 @@ static __always_inline void open_episode(struct stable_counters *c,
 		if (wbg_test_bit(wbg_pg_dirty_bit(), fl))
 			now |= STABLE_F_NOW_DIRTY;
 		ev.flags |= STABLE_F_KTHREAD;
-		emit(c, &ev, STABLE_EV_STABLE_DIRTY, 0, now, STABLE_RES_KTHREAD);
+		send_episode(c, &ev, (__u64)folio, 0, now, STABLE_RES_KTHREAD);
 		return;
 	}
 	if (!s)
@@ -510,5 +596,70 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		     STABLE_F_SLEPT, 0);
 		s->lat_pending = 0;
 	}
+	return 0;
+}
+
+/* Bounce-aware mode only (autoload off otherwise). */
+SEC("tp_btf/block_stable_bounce_tp")
+int BPF_PROG(stable_bounce, struct bio *bio, struct folio *folio)
+{
+	struct bounce_watch *w, v = { .bounced = 1 };
+	struct stable_counters *c;
+	__u64 key = (__u64)folio, mv = 0;
+
+	/*
+	 * Only file folios: not anonymous memory (a direct write's buffer,
+	 * PAGE_MAPPING_ANON) nor other tagged mappings. Read as a number:
+	 * the verifier allows no bit test on a pointer. The pid filter does
+	 * not apply: the bounce runs in whoever submits the writeback.
+	 */
+	bpf_core_read(&mv, sizeof(mv), &folio->mapping);
+	if (!mv || (mv & 3))
+		return 0;
+	if (targ_dev &&
+	    BPF_CORE_READ((struct address_space *)mv, host, i_sb, s_dev) != targ_dev)
+		return 0;
+	c = counters_get();
+	if (!c)
+		return 0;
+	c->c[STC_BOUNCED]++;
+	w = bpf_map_lookup_elem(&bounce_watch, &key);
+	if (!w) {
+		if (bpf_map_update_elem(&bounce_watch, &key, &v, BPF_NOEXIST))
+			c->c[STC_PENDING_FULL]++;
+		else
+			__sync_fetch_and_add(&watch_entries, 1);
+		return 0;
+	}
+	w->bounced = 1;
+	if (w->have_ev) {
+		emit(c, &w->ev, STABLE_EV_STABLE_DIRTY, w->ev.latency_ns,
+		     STABLE_F_BOUNCED, w->ev.res);
+		w->have_ev = 0;
+	}
+	return 0;
+}
+
+/* Bounce-aware mode only: a held episode's writeback ended unbounced. */
+SEC("tp_btf/writeback_folio_end")
+int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
+{
+	struct stable_counters *c;
+	struct bounce_watch *w;
+	__u64 key = (__u64)folio;
+
+	if (!watch_entries)
+		return 0;
+	w = bpf_map_lookup_elem(&bounce_watch, &key);
+	if (!w)
+		return 0;
+	if (w->have_ev) {
+		c = counters_get();
+		if (c)
+			emit(c, &w->ev, STABLE_EV_STABLE_DIRTY, w->ev.latency_ns,
+			     0, w->ev.res);
+	}
+	if (!bpf_map_delete_elem(&bounce_watch, &key))
+		__sync_fetch_and_add(&watch_entries, -1);
 	return 0;
 }

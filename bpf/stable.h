@@ -55,6 +55,10 @@ enum stable_res {
  * the episode's dirtying (so it was cleaned in between, and the
  * writeback now running may be a later one) */
 #define STABLE_F_NOW_SUPERSEDED	0x80
+/* STABLE_DIRTY: the device got this writeback from a copy: the kernel
+ * bounced the folio because it was DMA-pinned (block_stable_bounce_tp),
+ * so its changes under writeback do not reach the device */
+#define STABLE_F_BOUNCED	0x100
 
 struct stable_event {
 	unsigned long long ts_ns;
@@ -69,7 +73,9 @@ struct stable_event {
 	unsigned int pid;		/* thread id */
 	unsigned int tgid;
 	unsigned int res;		/* STABLE_DIRTY: enum stable_res */
-	unsigned int pad;
+	unsigned int repeat;		/* STABLE_DIRTY: further episodes of the
+					 * same folio and writeback that this
+					 * one stands for (bounce-aware mode) */
 	char comm[WBG_COMM_LEN];
 };
 
@@ -95,6 +101,9 @@ enum stable_counter {
 	STC_WAITMAP_FULL,	/* no task storage for a waiter */
 	STC_CORE_MISSING,	/* a needed kernel enum value is missing */
 	STC_PENDING_FULL,	/* stable episode not tracked: no storage */
+	STC_BOUNCED,		/* folios the kernel bounced (bounce-aware) */
+	STC_BOUNCE_PARKED,	/* S1 candidates held until their writeback
+				 * was bounced or ended (bounce-aware) */
 	STC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
 				 * BPF recursion guard dropped (bpf_prog_info
 				 * recursion_misses of every program) */

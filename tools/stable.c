@@ -18,12 +18,14 @@
 #include "where.h"
 #include "snap.h"
 #include "driver.h"
+#include "kbtf.h"
 #include "stable.skel.h"
 
 static struct env {
 	struct wbg_opts o;
 	bool show_rewrites;
 	bool latency;
+	bool bounce_aware;	/* the kernel bounces DMA-pinned folios */
 } env = {
 	.o = { .name = "stable", .ringbuf_kib = 4096, .max_reports = 20 },
 };
@@ -164,6 +166,9 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		jw_u64(&j, "dirtied_stable", c[STC_DIRTY_STABLE]);
 		jw_u64(&j, "S1", r->s1);
 		jw_u64(&j, "S1_kthread", st->stable_kthread);
+		jw_bool(&j, "bounce_aware", env.bounce_aware);
+		jw_u64(&j, "bounced_folios", c[STC_BOUNCED]);
+		jw_u64(&j, "stable_bounced", st->stable_bounced);
 		jw_u64(&j, "stable_dirtied_under_writeback", c[STC_STABLE_UNDER_WB]);
 		jw_u64(&j, "stable_then_waited", st->stable_waited);
 		jw_u64(&j, "stable_writeback_ended", st->stable_ended);
@@ -200,6 +205,10 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	       (unsigned long long)st->stable_waited,
 	       (unsigned long long)st->stable_ended,
 	       (unsigned long long)r->unresolved);
+	if (env.bounce_aware)
+		printf("     changed under a bounced writeback    %llu (the device got a copy; folios bounced: %llu)\n",
+		       (unsigned long long)st->stable_bounced,
+		       (unsigned long long)c[STC_BOUNCED]);
 	printf("  S3 rewrites under writeback (other)    %llu\n",
 	       (unsigned long long)c[STC_REWRITE_NONSTABLE]);
 	if (env.latency)
@@ -247,6 +256,25 @@ static const char *const tracepoints_latency[] = {
 	"writeback_dirty_folio", "folio_wait_writeback", "sched_switch", NULL,
 };
 
+/*
+ * Kernels with the wbguard series' stable-bounce fix give a stable-writes
+ * device a copy of each DMA-pinned folio they write (one tracepoint per
+ * copy) and trace the end of folio writeback: then an episode is also
+ * judged by whether its writeback went out from a copy.
+ */
+static bool kernel_bounces(void)
+{
+	struct wbg_kbtf k;
+	bool yes;
+
+	if (wbg_kbtf_open(&k, NULL, NULL, NULL))
+		return false;
+	yes = wbg_kbtf_have_tp(&k, "block_stable_bounce_tp") &&
+	      wbg_kbtf_have_tp(&k, "writeback_folio_end");
+	wbg_kbtf_close(&k);
+	return yes;
+}
+
 /* ---- the driver's view of stable ---- */
 
 static void snapshot(struct wbg_snap *s, const uint64_t *c,
@@ -282,8 +310,11 @@ static struct bpf_object *open_obj(void *ctx)
 	skel->rodata->all_events = env.o.all_events;
 	skel->rodata->emit_rewrites = env.show_rewrites;
 	skel->rodata->latency = env.latency;
+	skel->rodata->bounce_aware = env.bounce_aware;
 	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
 	bpf_program__set_autoload(skel->progs.sched_switch, env.latency);
+	bpf_program__set_autoload(skel->progs.stable_bounce, env.bounce_aware);
+	bpf_program__set_autoload(skel->progs.stable_wb_end, env.bounce_aware);
 	return skel->obj;
 }
 
@@ -341,6 +372,7 @@ int cmd_stable(int argc, char **argv)
 		return WBG_EXIT_SETUP;
 	wbg_preflight("stable", env.latency ? tracepoints_latency : tracepoints, NULL);
 	wbg_setup_libbpf_log(env.o.verbose);
+	env.bounce_aware = kernel_bounces();
 	run = calloc(1, sizeof(*run));
 	if (!run)
 		wbg_die("stable", "out of memory");

@@ -39,12 +39,34 @@ void stable_state_init(struct stable_state *st)
  *                pages of a direct-I/O read): S1 while dirty and under
  *                writeback, which it is at the dirtying.
  *   NOT_TRACKED  no task storage to follow it: unknown.
+ *
+ * An S1 of the kinds above with STABLE_F_BOUNCED is fine: the kernel gave
+ * the device a copy of the folio for that writeback (it was DMA-pinned;
+ * bounce-aware mode, see bpf/stable.bpf.c), so what changed was not what
+ * the device checksummed. An event stands for 1 + e->repeat episodes.
  */
 static enum stable_class stable_judge(struct stable_state *st,
 				      const struct stable_event *e)
 {
 	bool still = (e->flags & STABLE_F_NOW_WB) && (e->flags & STABLE_F_NOW_DIRTY) &&
 		     !(e->flags & STABLE_F_NOW_SUPERSEDED);
+	uint64_t n = 1 + (uint64_t)e->repeat;
+
+	if (e->repeat && !still)
+		goto bad;	/* only held S1 candidates are merged */
+	if (e->flags & STABLE_F_BOUNCED) {
+		if (!still)
+			goto bad;	/* only S1 candidates ask */
+		switch (e->res) {
+		case STABLE_RES_KTHREAD:
+		case STABLE_RES_OTHER_FOLIO:
+		case STABLE_RES_LATER_ENTRY:
+			st->stable_bounced += n;
+			return STABLE_CLASS_STABLE_OK;
+		default:
+			goto bad;
+		}
+	}
 
 	switch (e->res) {
 	case STABLE_RES_WAITED:
@@ -60,8 +82,8 @@ static enum stable_class stable_judge(struct stable_state *st,
 		if (!(e->flags & STABLE_F_KTHREAD))
 			break;
 		if (still) {
-			st->stable_kthread++;
-			st->s1_events++;
+			st->stable_kthread += n;
+			st->s1_events += n;
 			return STABLE_CLASS_S1;
 		}
 		st->stable_ended++;
@@ -69,12 +91,13 @@ static enum stable_class stable_judge(struct stable_state *st,
 	case STABLE_RES_OTHER_FOLIO:
 	case STABLE_RES_LATER_ENTRY:
 		if (still) {
-			st->s1_events++;
+			st->s1_events += n;
 			return STABLE_CLASS_S1;
 		}
 		st->stable_ended++;
 		return STABLE_CLASS_STABLE_OK;
 	}
+bad:
 	st->bad_events++;
 	return STABLE_CLASS_BAD;
 }
@@ -93,7 +116,7 @@ enum stable_class stable_feed(struct stable_state *st,
 	case STABLE_EV_STABLE_DIRTY:
 		if (!(e->flags & STABLE_F_UNDER_WB) || !stable)
 			break;
-		st->stable_dirty_events++;
+		st->stable_dirty_events += 1 + (uint64_t)e->repeat;
 		return stable_judge(st, e);
 	case STABLE_EV_WAIT:
 		st->wait_events++;

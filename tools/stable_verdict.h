@@ -34,6 +34,8 @@ struct stable_state {
 	uint64_t stable_ended;		/* ... writeback over or restarted */
 	uint64_t stable_untracked;	/* ... no room to follow it */
 	uint64_t stable_kthread;	/* ... by a kernel thread (S1) */
+	uint64_t stable_bounced;	/* ... S1 but for the kernel's bounce:
+					 * the device got a copy (fine) */
 	bool rewrites_streamed;		/* each rewrite is sent (-r): the
 					 * stream must match the counter */
 	uint64_t rewrite_events;

@@ -143,6 +143,56 @@ static void kthread_dirty_under_writeback_is_s1(void)
 	CHECK(r.verdict == WBG_UNKNOWN);
 }
 
+/*
+ * Bounce-aware mode: an S1 candidate whose writeback the kernel bounced
+ * (the device got a copy) is fine; one whose writeback ended unbounced is
+ * S1 as before; a held event stands for 1 + repeat episodes.
+ */
+static void bounced_writeback_is_not_s1(void)
+{
+	unsigned int still = STABLE_F_NOW_WB | STABLE_F_NOW_DIRTY;
+	struct stable_event e = ev(STABLE_EV_STABLE_DIRTY,
+				   STABLE_F_STABLE_MAPPING | STABLE_F_UNDER_WB |
+				   STABLE_F_KTHREAD | still | STABLE_F_BOUNCED,
+				   STABLE_RES_KTHREAD);
+	struct stable_result r;
+
+	reset();
+	e.repeat = 2;
+	cnt.c[STC_STABLE_UNDER_WB] = 3;
+	CHECK(stable_feed(&st, &e) == STABLE_CLASS_STABLE_OK);
+	CHECK(stable_episode(still | STABLE_F_BOUNCED, STABLE_RES_OTHER_FOLIO) ==
+	      STABLE_CLASS_STABLE_OK);
+	CHECK(stable_episode(still | STABLE_F_BOUNCED, STABLE_RES_LATER_ENTRY) ==
+	      STABLE_CLASS_STABLE_OK);
+	r = stable_finish(&st, &cnt);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(r.s1 == 0);
+	CHECK(st.stable_bounced == 5);
+	CHECK(r.unresolved == 0 && !r.stream_short);
+
+	/* held, then the writeback ended without a bounce: S1, all of them */
+	reset();
+	e.flags &= ~STABLE_F_BOUNCED;
+	cnt.c[STC_STABLE_UNDER_WB] = 3;
+	CHECK(stable_feed(&st, &e) == STABLE_CLASS_S1);
+	r = stable_finish(&st, &cnt);
+	CHECK(r.verdict == WBG_VIOLATION);
+	CHECK(r.s1 == 3 && st.stable_kthread == 3);
+
+	/* a bounce excuses only an S1 candidate: on a waited episode, or a
+	 * repeat on an episode that was not held, the stream is inconsistent */
+	reset();
+	CHECK(stable_episode(STABLE_F_BOUNCED, STABLE_RES_WAITED) == STABLE_CLASS_BAD);
+	e = ev(STABLE_EV_STABLE_DIRTY, STABLE_F_STABLE_MAPPING | STABLE_F_UNDER_WB,
+	       STABLE_RES_OTHER_FOLIO);
+	e.repeat = 1;
+	cnt.c[STC_STABLE_UNDER_WB] += 2;
+	CHECK(stable_feed(&st, &e) == STABLE_CLASS_BAD);
+	r = stable_finish(&st, &cnt);
+	CHECK(r.verdict == WBG_UNKNOWN);
+}
+
 static void nonstable_rewrite_is_info(void)
 {
 	struct stable_event e = ev(STABLE_EV_DIRTY_UNDER_WB, STABLE_F_UNDER_WB, 0);
@@ -309,6 +359,7 @@ int main(void)
 	RUN(going_on_without_waiting_is_s1);
 	RUN(writeback_over_or_restarted_is_not_s1);
 	RUN(kthread_dirty_under_writeback_is_s1);
+	RUN(bounced_writeback_is_not_s1);
 	RUN(nonstable_rewrite_is_info);
 	RUN(drops_make_unknown);
 	RUN(drops_keep_a_seen_violation);
