@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages wbguard needs, idempotently.
-# Usage: ci/deps.sh [host|vm|all]   (default: all)
+# Usage: ci/deps.sh [host|vm|all|fstests]   (default: all)
 #   host: BPF toolchain + filesystems for building and host tests,
 #         bpftrace for make bench-overhead
 #   vm:   adds the kernel build and qemu toolchain
+#   fstests: adds what fstests' README asks for on Debian (make fstests only)
 # Fast when everything is present: one dpkg-query, no apt-get.
 set -euo pipefail
 
@@ -15,11 +16,17 @@ host_pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-conf
 host_pkgs+=(prometheus)
 vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves ccache
 	 xz-utils kmod rsync dpkg-dev btrfs-progs fio)
+# fstests' README (Debian section), less what only other filesystems, network
+# tests or dump/restore tests use.
+fstests_pkgs=(acl attr autoconf automake bc gawk indent libacl1-dev libattr1-dev libaio-dev
+	      libcap-dev libgdbm-dev libgdbm-compat-dev libtool libtool-bin liburing-dev psmisc
+	      quota sqlite3 uuid-dev uuid-runtime xfslibs-dev xfsdump dbench lvm2)
 
 case "$want" in
 host) pkgs=("${host_pkgs[@]}") ;;
 vm|all) pkgs=("${host_pkgs[@]}" "${vm_pkgs[@]}") ;;
-*) echo "deps.sh: unknown set '$want' (host|vm|all)" >&2; exit 2 ;;
+fstests) pkgs=("${host_pkgs[@]}" "${vm_pkgs[@]}" "${fstests_pkgs[@]}") ;;
+*) echo "deps.sh: unknown set '$want' (host|vm|all|fstests)" >&2; exit 2 ;;
 esac
 
 missing=()

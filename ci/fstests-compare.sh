@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Compare the fstests results of the base and the series (ci/fstests-run.sh's result files):
+# a test that passes on the base and fails on the series is a regression and fails this
+# script. Writes OUTDIR/summary.md (one row per test) and prints the counts.
+# Usage: ci/fstests-compare.sh OUTDIR LIST BASE_BZIMAGE SERIES_BZIMAGE
+set -uo pipefail
+out=${1:?usage: fstests-compare.sh OUTDIR LIST BASE_BZIMAGE SERIES_BZIMAGE}
+list=${2:?}
+bdir=$out/base-$(sha256sum "${3:?}" | cut -c1-12)
+sdir=$out/series-$(sha256sum "${4:?}" | cut -c1-12)
+res() { [ -f "$1" ] && cut -d' ' -f1 "$1" || echo missing; }
+
+{
+	echo "| config | test | base | series |"
+	echo "|---|---|---|---|"
+} > "$out/summary.md"
+n=0 regress=0 missing=0 both=0 newpass=0 notrun=0
+while read -r cfg t _; do
+	b=$(res "$bdir/$cfg/$t.res") s=$(res "$sdir/$cfg/$t.res")
+	n=$((n + 1))
+	echo "| $cfg | $t | $b | $s |" >> "$out/summary.md"
+	case "$b/$s" in
+	*missing*) missing=$((missing + 1)); echo "fstests-compare: $cfg $t: no result (base $b, series $s)" ;;
+	pass/pass) both=$((both + 1)) ;;
+	pass/*) regress=$((regress + 1)); echo "fstests-compare: REGRESSION $cfg $t: base pass, series $s ($(cat "$sdir/$cfg/$t.res"))" ;;
+	*/pass) newpass=$((newpass + 1)) ;;
+	notrun/notrun) notrun=$((notrun + 1)) ;;
+	esac
+done < <(grep -vE '^[[:space:]]*(#|$)' "$list")
+echo "fstests-compare: $n tests: $both pass on both, $newpass pass only on the series, $notrun not run on either, $regress regressions, $missing without a result (table: $out/summary.md)"
+[ "$regress" -eq 0 ] && [ "$missing" -eq 0 ]
