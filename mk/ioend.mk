@@ -4,7 +4,10 @@
 #   make mutation-ioend-wb-before-convert, make mutation-ioend-leak
 #                         the series + patches/mutations/<name>.patch (WBG_EXTRA_PATCHES);
 #                         tests/vm/70-ioend-fsync.sh must see C2 (resp. C1 leaks) fire
-#   make mutations        also runs both ioend mutations
+#   make mutation-ioend-conversion-error-dropped
+#                         patch 1 (the fix) reverted on the series: tests/vm/74-ioend-convert-fail.sh
+#                         must see fsync return 0 after a failed conversion, and C4 fire
+#   make mutations        also runs the three ioend mutations
 #   make fentry-ioend-series  the ioend tests in series mode and in fentry mode on the
 #                         series kernel (make check: no other kernel to build or fetch)
 #   make fentry-ioend     the ioend tests in series mode on the series kernel and in
@@ -13,7 +16,9 @@
 #   make bench-ioend      workload (a) with and without wbguard ioend in one boot; the
 #                         BENCH lines go to bench/ioend.txt
 
-IOEND_MUTS := ioend-wb-before-convert ioend-leak
+IOEND_MUTS := ioend-wb-before-convert ioend-leak ioend-conversion-error-dropped
+# the guest test (wbg.tests= substring) that must catch each
+ioend_mut_test = $(if $(filter ioend-conversion-error-dropped,$(1)),ioend-convert-fail,ioend-fsync)
 IOEND_FENTRY_OUT = $(VM_BUILD)/ioend-fentry
 
 .PHONY: vmtest-ioend fentry-compare fentry-ioend fentry-ioend-base fentry-ioend-series bench-ioend $(addprefix mutation-,$(IOEND_MUTS))
@@ -23,12 +28,13 @@ vmtest-ioend: initramfs
 		bash ci/qemu-run.sh $(VM_KERNEL) $(VM_INITRAMFS) $(VM_BUILD)/ioend
 
 # $(1): mutation name; ci/mutation.sh builds it incrementally in the clean kernel's O=
-# directory (the mutations touch fs/ext4/page-io.c only) and runs 70-ioend-fsync with
-# wbg.mutation=$(1). Variables are escaped ($$): this file is included before mk/vm.mk.
+# directory (the mutations touch fs/ext4/page-io.c only) and runs the guest test that
+# ioend_mut_test names with wbg.mutation=$(1). Variables are escaped ($$): this file is
+# included before mk/vm.mk.
 define ioend_mutation
 mutation-$(1): initramfs
 	@WBG_CACHE='$$(WBG_CACHE)' KBUILD='$$(KBUILD)' VM_BUILD='$$(VM_BUILD)' \
-		bash ci/mutation.sh $(1) ioend-fsync
+		bash ci/mutation.sh $(1) $(call ioend_mut_test,$(1))
 endef
 $(foreach m,$(IOEND_MUTS),$(eval $(call ioend_mutation,$(m))))
 
