@@ -47,7 +47,8 @@ loop=$(losetup -f --show $img) || fail losetup
 echo "0 $sz linear $loop 0" | dmsetup create $name || fail "dmsetup create"
 dmdev=/dev/dm-$(dmsetup info -c --noheadings -o minor $name | tr -d ' ')
 [ -b $dmdev ] || fail "no $dmdev"
-mkfs.ext4 -q -F -b 4096 -E nodiscard $dmdev || fail mkfs
+# no lazy init: no background I/O while the device is suspended
+mkfs.ext4 -q -F -b 4096 -E nodiscard,lazy_itable_init=0,lazy_journal_init=0 $dmdev || fail mkfs
 mkdir -p $mnt
 opts=errors=continue,dioread_nolock
 mount -t ext4 -o $opts $dmdev $mnt || fail mount
@@ -60,6 +61,8 @@ $dbg -R "stat /f" $dmdev 2>/dev/null > /tmp/convfail.stat
 leaf=$(sed -n 's/.*(ETB0):\([0-9]*\).*/\1/p' /tmp/convfail.stat | head -n 1)
 netb=$(grep -o '(ETB[0-9]*)' /tmp/convfail.stat | wc -l)
 [ -n "$leaf" ] && [ "$netb" = 1 ] || { cat /tmp/convfail.stat; fail "want one extent tree leaf, found $netb"; }
+# "(9[u]):N": block 9 is a one-block unwritten extent
+grep -q "($blk\[u\]):" /tmp/convfail.stat || { cat /tmp/convfail.stat; fail "block $blk is not a one-block unwritten extent"; }
 ls1=$((leaf * 8))
 echo "extent tree leaf: block $leaf (sectors $ls1-$((ls1 + 7))); target: file block $blk"
 # the dm table that fails the leaf, and only it
