@@ -59,7 +59,7 @@ while :; do
 	log "boot $boot: $(wc -l < "$bdir/plan.txt") tests"
 	WBG_VM_MEM=${WBG_VM_MEM:-6144} WBG_VM_TIMEOUT=${WBG_VM_TIMEOUT:-$((shard * 600 + 300))} \
 	WBG_VM_QUIET=1 WBG_VM_SUITE=tests/fstests WBG_VM_BIN="${WBG_VM_BIN:-$here/build/vm}" \
-	WBG_VM_APPEND="wbg.fstests_plan=$bdir/plan.txt wbg.fstests_dir=$fst wbg.test_timeout=$((shard * 600 + 200))" \
+	WBG_VM_APPEND="wbg.share.plan=$(cd "$bdir" && pwd) wbg.share.fstests=$fst wbg.test_timeout=$((shard * 600 + 200))" \
 		bash "$here/ci/qemu-run.sh" "$kernel" "$initrd" "$bdir" > "$bdir/qemu-run.txt" 2>&1
 	ran=0
 	while read -r _ cfg t res secs why; do

@@ -12,6 +12,8 @@
 #   wbg.msize=BYTES         9p message size (default 512000)
 #   wbg.modroot=/abs/dir    a stock kernel's unpacked package (<dir>/lib/modules/<release>):
 #                           bound on /run/wbg/modroot; stage 2 points kmod there (modprobe -d)
+#   wbg.share.NAME=/abs/dir another host directory the tests read, bound on /run/wbg/share/NAME
+#                           (e.g. the fstests build and its plan, under a cache in /root)
 #   wbg.stage1_shell=1      a busybox shell here instead of switching root (debugging)
 PATH=/bin
 export PATH
@@ -21,9 +23,10 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 
-top="" bin="" tag=wbgroot msize=512000 modroot="" s1shell=""
+top="" bin="" tag=wbgroot msize=512000 modroot="" s1shell="" shares=""
 for a in $(cat /proc/cmdline); do
 	case "$a" in
+	wbg.share.*=*) shares="$shares ${a#wbg.share.}" ;;
 	wbg.top=*) top=${a#wbg.top=} ;;
 	wbg.bin=*) bin=${a#wbg.bin=} ;;
 	wbg.tag=*) tag=${a#wbg.tag=} ;;
@@ -77,6 +80,12 @@ if [ -n "$modroot" ]; then
 	mkdir -p /newroot/run/wbg/modroot
 	mount --bind "/newroot$modroot" /newroot/run/wbg/modroot || die "bind $modroot"
 fi
+for sh in $shares; do
+	name=${sh%%=*} dir=${sh#*=}
+	[ -d "/newroot$dir" ] || die "wbg.share.$name: no directory $dir in the host root"
+	mkdir -p "/newroot/run/wbg/share/$name"
+	mount --bind "/newroot$dir" "/newroot/run/wbg/share/$name" || die "bind $dir"
+done
 
 # writable places: the tests' scratch files and mount points, tools' state and home
 for d in tmp mnt var/tmp var/lib/misc root; do

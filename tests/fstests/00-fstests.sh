@@ -1,21 +1,16 @@
 #!/bin/sh
 # Guest side of `make fstests` (ci/fstests-run.sh boots this suite: wbg.suite=tests/fstests).
-# Runs the fstests listed in the plan file the host wrote (wbg.fstests_plan=PATH, read over
-# the read-only 9p root), one `./check` per test so that a hang or crash costs one test, and
+# Runs the fstests listed in the plan file the host wrote (plan.txt of the directory bound on
+# /run/wbg/share/plan by stage 1, wbg.share.plan=DIR), one `./check` per test so that a hang
+# or crash costs one test, and
 # prints one line per test on the console for the host to collect:
 #   WBG-FSTEST-BEGIN <config> <test>
 #   WBG-FSTEST <config> <test> pass|fail|notrun <seconds> [reason]
 # Plan lines: "<config> <test>", config one of the sections below. fstests itself is the
-# build from ci/fstests-build.sh (wbg.fstests_dir=PATH), copied to tmpfs: it writes into
+# build from ci/fstests-build.sh (wbg.share.fstests=DIR), copied to tmpfs: it writes into
 # its own tree (results/, local.config).
 set -u
-plan="" src=""
-for a in $(cat /proc/cmdline); do
-	case "$a" in
-	wbg.fstests_plan=*) plan=${a#wbg.fstests_plan=} ;;
-	wbg.fstests_dir=*) src=${a#wbg.fstests_dir=} ;;
-	esac
-done
+plan=/run/wbg/share/plan/plan.txt src=/run/wbg/share/fstests
 [ -r "$plan" ] || { echo "fstests: no plan file '$plan'"; exit 1; }
 [ -x "$src/check" ] || { echo "fstests: no fstests build at '$src'"; exit 1; }
 
@@ -50,7 +45,10 @@ config() { # name: export the fstests configuration of one section
 	xfs) export FSTYP=xfs ;;
 	ext4-dix|xfs-dix)	# scratch on the DIF/DIX scsi_debug disk: stable writes
 		export FSTYP=${1%-dix}
-		SCRATCH_DEV=$(dixdev) || { echo "fstests: no scsi_debug disk"; return 1; } ;;
+		SCRATCH_DEV=$(dixdev) || { echo "fstests: no scsi_debug disk"; return 1; }
+		# one command in flight, as on a slow or busy array: writes wait in the
+		# queue after their protection information was generated ;;
+		echo 1 > "/sys/block/${SCRATCH_DEV#/dev/}/device/queue_depth" ;;
 	ext4-dax|xfs-dax)	# scratch on pmem, mounted -o dax
 		export FSTYP=${1%-dax} SCRATCH_DEV=/dev/pmem0 MOUNT_OPTIONS="-o dax=always"
 		[ -b /dev/pmem0 ] || { echo "fstests: no /dev/pmem0"; return 1; } ;;

@@ -11,10 +11,11 @@
  * changes while the device is checksumming it, and the write fails with a
  * protection error or stores data that does not match its checksum.
  *
- * Usage: dio-read-mmap-race [-b blocksize] [-s size] [-t seconds] <src> <dst>
+ * Usage: dio-read-mmap-race [-b blocksize] [-c chunk] [-s size] [-t seconds] <src> <dst>
  *
  * <src> is created with two halves of different contents and read with
- * O_DIRECT, alternating halves, into a MAP_SHARED mapping of <dst> (made
+ * O_DIRECT, <chunk> bytes (default 64k) per read, alternating halves, into
+ * a MAP_SHARED mapping of <dst> (made
  * <size> bytes long), while another thread starts writeback of <dst> with
  * sync_file_range(SYNC_FILE_RANGE_WRITE) in a loop. After <seconds> both
  * stop, the mapping receives one last read with no writeback running, and
@@ -34,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static size_t bs = 4096, size = 1 << 20;
+static size_t bs = 4096, chunk = 65536, size = 1 << 20;
 static int src_fd, dst_fd;
 static unsigned char *map;
 static volatile int stop, failed;
@@ -65,13 +66,13 @@ static int fill_src(void)
 	return fsync(src_fd);
 }
 
-/* read one half of src into the mapping, block by block */
+/* read one half of src into the mapping, a chunk at a time */
 static int read_half(int half)
 {
 	size_t off;
 
-	for (off = 0; off < size; off += bs)
-		if (pread(src_fd, map + off, bs, half * size + off) != (ssize_t)bs)
+	for (off = 0; off < size; off += chunk)
+		if (pread(src_fd, map + off, chunk, half * size + off) != (ssize_t)chunk)
 			return -1;
 	return 0;
 }
@@ -108,15 +109,19 @@ int main(int argc, char **argv)
 	size_t off;
 	int c;
 
-	while ((c = getopt(argc, argv, "b:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "b:c:s:t:")) != -1) {
 		switch (c) {
 		case 'b': bs = strtoul(optarg, NULL, 0); break;
+		case 'c': chunk = strtoul(optarg, NULL, 0); break;
 		case 's': size = strtoul(optarg, NULL, 0); break;
 		case 't': seconds = atof(optarg); break;
 		default: goto usage;
 		}
 	}
-	if (optind + 2 != argc || !bs || size % bs || !size)
+	if (chunk > size)
+		chunk = size;
+	if (optind + 2 != argc || !bs || !size || size % bs || !chunk ||
+	    chunk % bs || size % chunk)
 		goto usage;
 	src_fd = open(argv[optind], O_RDWR | O_CREAT | O_TRUNC | O_DIRECT, 0600);
 	dst_fd = open(argv[optind + 1], O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -171,7 +176,7 @@ int main(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: %s [-b blocksize] [-s size] [-t seconds] <src> <dst>\n",
+	fprintf(stderr, "usage: %s [-b blocksize] [-c chunk] [-s size] [-t seconds] <src> <dst>\n",
 		argv[0]);
 	return 2;
 }
