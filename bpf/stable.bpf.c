@@ -46,7 +46,8 @@
  * judges it. Events of other threads on the folio decide nothing: T may be
  * preempted between its dirty and its own wait.
  *
- * Bounce-aware mode (kernels with the wbguard series' fix: the block layer
+ * Bounce-aware mode (kernels with the stable-bounce fix, issue 13: patch 0009 on
+ * branch 'bounce', not yet in patches/series; the block layer
  * gives a stable-writes device a copy of each DMA-pinned folio of a write,
  * block_stable_bounce_tp, and writeback_folio_end exists): a folio changed
  * under a writeback whose bio carried a copy did not change what the
