@@ -57,7 +57,17 @@ $(VM_BUILD)/tests/fentry_probe.skel.h: $(VM_BUILD)/tests/fentry_probe.bpf.o
 $(VM_FENTRY): tests/vm/fentry_probe.c $(VM_BUILD)/tests/fentry_probe.skel.h
 	gcc -O2 -g -Wall -I$(VM_BUILD)/tests -static -o $@ $< -lbpf -lelf -lz
 
-vm-bins: kernel $(VM_FENTRY)
+# The series' bare tracepoint block_stable_bounce_tp, counted in the guest (tests/vm/54-stable-dmapin.sh).
+VM_BOUNCE_COUNT := $(VM_BUILD)/tests/bounce_count
+$(VM_BUILD)/tests/bounce_count.bpf.o: tests/vm/bounce_count.bpf.c | vm-deps
+	@mkdir -p $(@D)
+	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I/usr/include/$(shell gcc -dumpmachine) -c $< -o $@
+$(VM_BUILD)/tests/bounce_count.skel.h: $(VM_BUILD)/tests/bounce_count.bpf.o
+	bpftool gen skeleton $< name bounce_count_bpf > $@
+$(VM_BOUNCE_COUNT): tests/vm/bounce_count.c $(VM_BUILD)/tests/bounce_count.skel.h
+	gcc -O2 -g -Wall -I$(VM_BUILD)/tests -static -o $@ $< -lbpf -lelf -lz
+
+vm-bins: kernel $(VM_FENTRY) $(VM_BOUNCE_COUNT)
 ifneq ($(VM_GOALS),)
 	@$(MAKE) --no-print-directory $(VM_GOALS) BUILD=$(VM_BUILD) VMLINUX_BTF=$(KBUILD)/vmlinux
 endif
