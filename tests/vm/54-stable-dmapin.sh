@@ -96,7 +96,6 @@ one_fs() {
 			[ "$mism" = 0 ] || bad="$bad mismatch=$mism"
 			[ "$dife" = 0 ] && [ "$lines" = 0 ] || bad="$bad guard/io errors=$dife+$lines"
 			[ "$checked" -gt 0 ] || bad="$bad nothing checked"
-			[ "${lost:-1}" = 0 ] || bad="$bad lost=${lost:-?}"
 			[ -z "$bad" ] || { echo "run $n on $fs:$bad"; cat $wl /tmp/dmapin-err.txt; T_bad=$((T_bad + 1)); }
 		fi
 		rm -f /mnt/sd/f $src/src$n
