@@ -9,7 +9,8 @@
 #   TESTS            substring of the guest tests to run (wbg.tests=)
 #   ALLOW_SPLAT_ERE  kernel log lines the mutation is expected to cause
 #                    (e.g. the debug warning it provokes); other splats fail
-# Env: WBG_CACHE, KBUILD, VM_BUILD (default build/vm), WBG_VM_TIMEOUT
+# Env: WBG_CACHE, KBUILD, VM_BUILD (default build/vm), WBG_VM_TIMEOUT,
+#      WBG_VM_APPEND (more kernel command line, e.g. a test's wbg.* knobs)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 name=${1:?usage: mutation.sh NAME TESTS [ALLOW_SPLAT_ERE]}
@@ -29,7 +30,7 @@ cp "$KBUILD/arch/x86/boot/bzImage" "$out/bzImage"
 tb=$(( $(date +%s) - t0 ))
 
 rc=0
-WBG_VM_TESTS=$tests WBG_VM_APPEND="wbg.mutation=$name" WBG_VM_ALLOW_SPLAT=$allow \
+WBG_VM_TESTS=$tests WBG_VM_APPEND="wbg.mutation=$name${WBG_VM_APPEND:+ $WBG_VM_APPEND}" WBG_VM_ALLOW_SPLAT=$allow \
 	bash "$here/ci/qemu-run.sh" "$out/bzImage" "$VM_BUILD/initramfs.cpio.gz" "$out" || rc=$?
 if [ "$rc" -eq 0 ]; then
 	echo "mutation $name: CAUGHT (tests '$tests' saw the violation; build ${tb}s)"
