@@ -21,12 +21,14 @@
 #
 # wbg.dmapin_runs=N  runs per filesystem (default 3; 10 for the figures)
 # wbg.dmapin_secs=S  racing seconds per run (default 6)
+# wbg.dmapin_fs=LIST filesystems, comma-separated (default ext4,xfs)
 . $WBG_TOP/tests/vm/stable_lib.sh
-RUNS=3 SECS=6
+RUNS=3 SECS=6 FSLIST="ext4 xfs"
 for a in $(cat /proc/cmdline); do
 	case "$a" in
 	wbg.dmapin_runs=*) RUNS=${a#*=} ;;
 	wbg.dmapin_secs=*) SECS=${a#*=} ;;
+	wbg.dmapin_fs=*) FSLIST=$(echo "${a#*=}" | tr , ' ') ;;
 	esac
 done
 dmapin=$WBG_BIN/workloads/stable_dmapin bc=$WBG_BIN/tests/bounce_count
@@ -105,8 +107,9 @@ one_fs() {
 	echo "$fs: $RUNS run(s) of ${SECS}s"
 }
 
-one_fs ext4
-one_fs xfs
+for fs in $FSLIST; do
+	one_fs $fs
+done
 echo "WBG-METRIC stable-dmapin total mutation=${mutation:-none} runs=$T_runs bounced_folios=$T_bounced guard_or_io_errors=$T_guard runs_with_guard_errors=$T_guard_runs mismatches=$T_mism bad_runs=$T_bad"
 dmesg | grep -E 'GUARD check failed|protection error|Buffer I/O error|stable writes:' | tail -n 5
 
