@@ -74,6 +74,9 @@ const volatile bool all_events = false;
 const volatile bool emit_rewrites = false;
 const volatile bool latency = false;
 const volatile bool bounce_aware = false;
+/* Bounce-aware mode: the page size, to tell a bio segment that holds a
+ * whole folio. */
+const volatile __u32 page_size = 4096;
 /* A waiter that goes to sleep later than this after the tracepoint was
  * not sleeping for that writeback. */
 const volatile __u64 sleep_window_ns = 1000000;
@@ -143,6 +146,8 @@ struct bounce_watch {
 	struct stable_event ev;	/* the held episode, if have_ev */
 	__u32 bounced;		/* this writeback went to the device from a copy */
 	__u32 have_ev;
+	__u32 submitted;	/* a write bio with this folio was queued */
+	__u32 pad;
 };
 
 struct {
@@ -154,6 +159,13 @@ struct {
 
 /* Entries in bounce_watch: writeback_folio_end returns at once while 0. */
 __s64 watch_entries = 0;
+/* Entries holding an episode (have_ev): block_bio_queue returns at once
+ * while 0. */
+__s64 held_eps = 0;
+
+#ifndef min_t
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#endif
 
 /* Room for the user register frame; x86-64 needs 21 words, arm64 ~42. */
 #define WBG_FRAME_WORDS 64
@@ -331,6 +343,7 @@ static __always_inline void send_episode(struct stable_counters *c,
 	w->ev.res = res;
 	w->ev.repeat = 0;
 	w->have_ev = 1;
+	__sync_fetch_and_add(&held_eps, 1);
 	c->c[STC_BOUNCE_PARKED]++;
 }
 
@@ -637,7 +650,115 @@ int BPF_PROG(stable_bounce, struct bio *bio, struct folio *folio)
 		emit(c, &w->ev, STABLE_EV_STABLE_DIRTY, w->ev.latency_ns,
 		     STABLE_F_BOUNCED, w->ev.res);
 		w->have_ev = 0;
+		__sync_fetch_and_add(&held_eps, -1);
 	}
+	return 0;
+}
+
+/*
+ * Bytes of the folio whose head page is @page: probe reads, for a page
+ * pointer read out of a bio (rare path).
+ */
+static __always_inline __u64 folio_bytes(struct folio *folio)
+{
+	int head = -1;
+
+	if (bpf_core_enum_value_exists(enum pageflags, PG_head))
+		head = bpf_core_enum_value(enum pageflags, PG_head);
+	if (head < 0)
+		return ~0ULL;	/* unknown: never whole */
+	if (!wbg_test_bit(head, wbg_folio_flags(folio)))
+		return page_size;
+	return (__u64)page_size << (BPF_CORE_READ(folio, _flags_1) & 0xff);
+}
+
+struct queue_walk {
+	__u64 vec;		/* bio->bi_io_vec */
+	__u64 page;		/* the segment being walked: its first page, */
+	__u64 first;		/* where its bytes begin in that page's run */
+	__u64 end;		/* and end */
+};
+
+/*
+ * One page of a segment: a held episode's folio whose head it is, and
+ * which the segment carries whole, changed before the device got it.
+ */
+static long queue_page(__u64 k, void *data)
+{
+	struct queue_walk *qw = data;
+	__u64 key = qw->page + k * bpf_core_type_size(struct page);
+	__u64 at = k * page_size;
+	struct stable_counters *c;
+	struct bounce_watch *w;
+
+	w = bpf_map_lookup_elem(&bounce_watch, &key);
+	if (!w)
+		return 0;
+	if (w->have_ev && !w->bounced && !w->submitted && at >= qw->first &&
+	    at + folio_bytes((struct folio *)key) <= qw->end) {
+		c = counters_get();
+		if (c) {
+			c->c[STC_PRESUBMIT]++;
+			emit(c, &w->ev, STABLE_EV_STABLE_DIRTY, w->ev.latency_ns,
+			     STABLE_F_PRESUBMIT, w->ev.res);
+		}
+		w->have_ev = 0;
+		__sync_fetch_and_add(&held_eps, -1);
+	}
+	w->submitted = 1;
+	return 0;
+}
+
+/*
+ * One segment of a queued write bio. A segment may run over several
+ * folios: bio_add_page() merges physically contiguous pages, and the
+ * vmemmap keeps their struct pages contiguous too.
+ */
+static long queue_segment(__u64 i, void *data)
+{
+	struct queue_walk *qw = data;
+	struct bio_vec bv;
+
+	if (bpf_probe_read_kernel(&bv, sizeof(bv),
+				  (const void *)(qw->vec + i * sizeof(bv))))
+		return 1;
+	qw->page = (__u64)bv.bv_page;
+	qw->first = bv.bv_offset;
+	qw->end = (__u64)bv.bv_offset + bv.bv_len;
+	/* up to 4 MiB of 4 KiB pages; folios past that stay held (S1) */
+	bpf_loop(min_t(__u64, (qw->end + page_size - 1) / page_size, 1024),
+		 queue_page, qw, 0);
+	return 0;
+}
+
+/*
+ * Bounce-aware mode only: a bio enters the block layer (submit_bio_noacct,
+ * before protection information is generated for it). A held episode
+ * whose folio it carries whole, as it is (a bounced folio travels as a
+ * copy, not as itself), changed before the device got it: the device
+ * checksums what it holds now, changed data included. That is a
+ * DMA-pinned folio changed between the start of its writeback and its
+ * submission, with the pin gone by then (else it would have been
+ * bounced): ext4 and iomap put a folio under writeback while they build
+ * its bio. An episode after the folio was queued, or with only part of a
+ * large folio queued, stays held: S1 unless bounced.
+ */
+SEC("tp_btf/block_bio_queue")
+int BPF_PROG(stable_bio_queue, struct bio *bio)
+{
+	struct queue_walk qw;
+	__u32 n;
+
+	if (!held_eps)
+		return 0;
+	if ((bio->bi_opf & 0xff) != bpf_core_enum_value(enum req_op, REQ_OP_WRITE))
+		return 0;
+	n = bio->bi_vcnt;
+	if (n > 256)	/* BIO_MAX_VECS */
+		n = 256;
+	/* as a number: the segments are probe-read, at any index */
+	qw.vec = (__u64)BPF_CORE_READ(bio, bi_io_vec);
+	bpf_loop(n, queue_segment, &qw, 0);
 	return 0;
 }
 
@@ -659,6 +780,7 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 		if (c)
 			emit(c, &w->ev, STABLE_EV_STABLE_DIRTY, w->ev.latency_ns,
 			     0, w->ev.res);
+		__sync_fetch_and_add(&held_eps, -1);
 	}
 	if (!bpf_map_delete_elem(&bounce_watch, &key))
 		__sync_fetch_and_add(&watch_entries, -1);

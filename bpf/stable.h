@@ -59,6 +59,12 @@ enum stable_res {
  * bounced the folio because it was DMA-pinned (block_stable_bounce_tp),
  * so its changes under writeback do not reach the device */
 #define STABLE_F_BOUNCED	0x100
+/* STABLE_DIRTY: the folio had not gone to the device yet: after the
+ * dirtying, a write bio carrying the whole folio (not a copy) was queued
+ * (block_bio_queue), so the device got and checksummed the changed data
+ * (bounce-aware mode: a pin that outlived the dirtying would have been
+ * bounced there) */
+#define STABLE_F_PRESUBMIT	0x200
 
 struct stable_event {
 	unsigned long long ts_ns;
@@ -104,6 +110,8 @@ enum stable_counter {
 	STC_BOUNCED,		/* folios the kernel bounced (bounce-aware) */
 	STC_BOUNCE_PARKED,	/* S1 candidates held until their writeback
 				 * was bounced or ended (bounce-aware) */
+	STC_PRESUBMIT,		/* held S1 candidates whose folio was then
+				 * queued whole in a write bio (bounce-aware) */
 	STC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
 				 * BPF recursion guard dropped (bpf_prog_info
 				 * recursion_misses of every program) */

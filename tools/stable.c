@@ -116,6 +116,11 @@ static void print_event(const struct stable_event *e, const char *what)
 		jw_u64(&j, "tgid", e->tgid);
 		jw_str(&j, "comm", e->comm);
 		jw_u64(&j, "ts_ns", e->ts_ns);
+		if (e->type == STABLE_EV_STABLE_DIRTY) {
+			jw_str(&j, "decided_by", stable_res_name(e->res));
+			jw_u64(&j, "flags", e->flags);
+			jw_u64(&j, "repeat", e->repeat);
+		}
 		jw_end(&j);
 		return;
 	}
@@ -169,6 +174,7 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		jw_bool(&j, "bounce_aware", env.bounce_aware);
 		jw_u64(&j, "bounced_folios", c[STC_BOUNCED]);
 		jw_u64(&j, "stable_bounced", st->stable_bounced);
+		jw_u64(&j, "stable_presubmit", st->stable_presubmit);
 		jw_u64(&j, "stable_dirtied_under_writeback", c[STC_STABLE_UNDER_WB]);
 		jw_u64(&j, "stable_then_waited", st->stable_waited);
 		jw_u64(&j, "stable_writeback_ended", st->stable_ended);
@@ -209,6 +215,9 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		printf("     changed under a bounced writeback    %llu (the device got a copy; folios bounced: %llu)\n",
 		       (unsigned long long)st->stable_bounced,
 		       (unsigned long long)c[STC_BOUNCED]);
+	if (env.bounce_aware)
+		printf("     changed before it was submitted      %llu (the device got the changed data)\n",
+		       (unsigned long long)st->stable_presubmit);
 	printf("  S3 rewrites under writeback (other)    %llu\n",
 	       (unsigned long long)c[STC_REWRITE_NONSTABLE]);
 	if (env.latency)
@@ -316,6 +325,8 @@ static struct bpf_object *open_obj(void *ctx)
 	bpf_program__set_autoload(skel->progs.sched_switch, env.latency);
 	bpf_program__set_autoload(skel->progs.stable_bounce, env.bounce_aware);
 	bpf_program__set_autoload(skel->progs.stable_wb_end, env.bounce_aware);
+	bpf_program__set_autoload(skel->progs.stable_bio_queue, env.bounce_aware);
+	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
 	return skel->obj;
 }
 

@@ -7,6 +7,23 @@ void stable_state_init(struct stable_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* How an S1 episode was decided, for its report line. */
+const char *stable_res_name(unsigned int res)
+{
+	static const char *const names[] = {
+		[STABLE_RES_WAITED] = "waited",
+		[STABLE_RES_LATER_ENTRY] = "later_entry",
+		[STABLE_RES_OTHER_FOLIO] = "other_folio",
+		[STABLE_RES_REDIRTIED] = "redirtied",
+		[STABLE_RES_NOT_TRACKED] = "not_tracked",
+		[STABLE_RES_KTHREAD] = "kthread",
+	};
+
+	if (res < sizeof(names) / sizeof(names[0]) && names[res])
+		return names[res];
+	return "unknown";
+}
+
 /*
  * An episode: thread T dirtied a folio of a stable-writes mapping while
  * PG_writeback was set. The BPF side decided it at T's next writeback
@@ -43,7 +60,11 @@ void stable_state_init(struct stable_state *st)
  * An S1 of the kinds above with STABLE_F_BOUNCED is fine: the kernel gave
  * the device a copy of the folio for that writeback (it was DMA-pinned;
  * bounce-aware mode, see bpf/stable.bpf.c), so what changed was not what
- * the device checksummed. An event stands for 1 + e->repeat episodes.
+ * the device checksummed. So is one with STABLE_F_PRESUBMIT: the folio was
+ * queued whole in a write bio after it changed, so the device checksummed
+ * the changed data (a DMA-pinned folio dirtied between the start of its
+ * writeback and its submission, whose pin ended before the submission).
+ * An event stands for 1 + e->repeat episodes.
  */
 static enum stable_class stable_judge(struct stable_state *st,
 				      const struct stable_event *e)
@@ -54,14 +75,18 @@ static enum stable_class stable_judge(struct stable_state *st,
 
 	if (e->repeat && !still)
 		goto bad;	/* only held S1 candidates are merged */
-	if (e->flags & STABLE_F_BOUNCED) {
-		if (!still)
-			goto bad;	/* only S1 candidates ask */
+	if (e->flags & (STABLE_F_BOUNCED | STABLE_F_PRESUBMIT)) {
+		if (!still || (e->flags & STABLE_F_BOUNCED &&
+			       e->flags & STABLE_F_PRESUBMIT))
+			goto bad;	/* only S1 candidates ask, one answer */
 		switch (e->res) {
 		case STABLE_RES_KTHREAD:
 		case STABLE_RES_OTHER_FOLIO:
 		case STABLE_RES_LATER_ENTRY:
-			st->stable_bounced += n;
+			if (e->flags & STABLE_F_BOUNCED)
+				st->stable_bounced += n;
+			else
+				st->stable_presubmit += n;
 			return STABLE_CLASS_STABLE_OK;
 		default:
 			goto bad;

@@ -36,6 +36,9 @@ struct stable_state {
 	uint64_t stable_kthread;	/* ... by a kernel thread (S1) */
 	uint64_t stable_bounced;	/* ... S1 but for the kernel's bounce:
 					 * the device got a copy (fine) */
+	uint64_t stable_presubmit;	/* ... S1 but changed before the folio
+					 * was submitted: the device got the
+					 * changed data (fine) */
 	bool rewrites_streamed;		/* each rewrite is sent (-r): the
 					 * stream must match the counter */
 	uint64_t rewrite_events;
@@ -74,5 +77,7 @@ enum stable_class stable_feed(struct stable_state *st,
 			      const struct stable_event *e);
 struct stable_result stable_finish(const struct stable_state *st,
 				   const struct stable_counts *cnt);
+
+const char *stable_res_name(unsigned int res);
 
 #endif

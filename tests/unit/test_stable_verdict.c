@@ -144,6 +144,40 @@ static void kthread_dirty_under_writeback_is_s1(void)
 }
 
 /*
+ * Bounce-aware mode: an S1 candidate whose folio was then queued whole in a
+ * write bio (STABLE_F_PRESUBMIT) changed before the device got it: fine,
+ * counted apart from bounces. Both answers at once is an inconsistent
+ * stream, and so is the answer on an episode that was not a candidate.
+ */
+static void presubmit_change_is_not_s1(void)
+{
+	unsigned int still = STABLE_F_NOW_WB | STABLE_F_NOW_DIRTY;
+	struct stable_event e = ev(STABLE_EV_STABLE_DIRTY,
+				   STABLE_F_STABLE_MAPPING | STABLE_F_UNDER_WB |
+				   STABLE_F_KTHREAD | still | STABLE_F_PRESUBMIT,
+				   STABLE_RES_KTHREAD);
+	struct stable_result r;
+
+	reset();
+	e.repeat = 1;
+	cnt.c[STC_STABLE_UNDER_WB] = 2;
+	CHECK(stable_feed(&st, &e) == STABLE_CLASS_STABLE_OK);
+	CHECK(stable_episode(still | STABLE_F_PRESUBMIT, STABLE_RES_LATER_ENTRY) ==
+	      STABLE_CLASS_STABLE_OK);
+	r = stable_finish(&st, &cnt);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(r.s1 == 0 && st.stable_presubmit == 3 && st.stable_bounced == 0);
+
+	reset();
+	CHECK(stable_episode(still | STABLE_F_PRESUBMIT | STABLE_F_BOUNCED,
+			     STABLE_RES_OTHER_FOLIO) == STABLE_CLASS_BAD);
+	CHECK(stable_episode(STABLE_F_PRESUBMIT, STABLE_RES_OTHER_FOLIO) ==
+	      STABLE_CLASS_BAD);
+	r = stable_finish(&st, &cnt);
+	CHECK(r.verdict == WBG_UNKNOWN);
+}
+
+/*
  * Bounce-aware mode: an S1 candidate whose writeback the kernel bounced
  * (the device got a copy) is fine; one whose writeback ended unbounced is
  * S1 as before; a held event stands for 1 + repeat episodes.
@@ -360,6 +394,7 @@ int main(void)
 	RUN(writeback_over_or_restarted_is_not_s1);
 	RUN(kthread_dirty_under_writeback_is_s1);
 	RUN(bounced_writeback_is_not_s1);
+	RUN(presubmit_change_is_not_s1);
 	RUN(nonstable_rewrite_is_info);
 	RUN(drops_make_unknown);
 	RUN(drops_keep_a_seen_violation);

@@ -16,8 +16,9 @@
 # With wbg.mutation=stable-no-bounce (patches/mutations/stable-no-bounce.patch,
 # the bounce disabled): no bounce, and over the runs guard errors > 0 and
 # mismatches > 0; how many runs showed guard errors is printed.
-# S1 is printed, not judged here (wbguard stable learns of bounces from the
-# tracepoint: its own tests judge it).
+# wbguard stable judges each run too: on the series S1 = 0, nothing lost,
+# exit 0 (a folio changed under a bounced writeback, or changed before it
+# was submitted, is not S1); with the mutation S1 > 0 over the runs.
 #
 # wbg.dmapin_runs=N  runs per filesystem (default 3; 10 for the figures)
 # wbg.dmapin_secs=S  racing seconds per run (default 6)
@@ -56,7 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 # one_fs FSTYPE: RUNS runs on a fresh FSTYPE on the DIX disk; adds to the totals
-T_bounced=0 T_guard=0 T_mism=0 T_guard_runs=0 T_runs=0 T_bad=0
+T_bounced=0 T_guard=0 T_mism=0 T_guard_runs=0 T_runs=0 T_bad=0 T_s1=0
 one_fs() {
 	fs=$1
 	# one command in flight: writes queue up behind it after their PI was
@@ -86,10 +87,13 @@ one_fs() {
 		bbios=$(sed -n 's/^bounce_count: .* bios=\([0-9]*\)$/\1/p' $out)
 		timing=$(sed -n 's/^bounce_count: \(nopin_calls=.*\)/\1/p' $out)
 		s1=$(summary_field $out S1) lost=$(summary_field $out lost)
+		presub=$(summary_field $out stable_presubmit)
+		sbounced=$(summary_field $out stable_bounced)
 		res=$(sed -n 's/.* result=\([a-z]*\).*/\1/p' $wl)
-		echo "WBG-METRIC stable-dmapin fs=$fs run=$n mutation=${mutation:-none} bounced_folios=${bounced:-?} bounce_bios=${bbios:-?} checked=$checked mismatch=$mism dif_errors=$dife error_lines=$lines S1=${s1:-?} lost=${lost:-?} wbguard_rc=$rc workload=${res:-none} $timing"
+		echo "WBG-METRIC stable-dmapin fs=$fs run=$n mutation=${mutation:-none} bounced_folios=${bounced:-?} bounce_bios=${bbios:-?} checked=$checked mismatch=$mism dif_errors=$dife error_lines=$lines S1=${s1:-?} s1_bounced=${sbounced:-?} s1_presubmit=${presub:-?} lost=${lost:-?} wbguard_rc=$rc workload=${res:-none} $timing"
 		[ -n "$bounced" ] || { cat /tmp/dmapin-err.txt; fail "bounce_count printed nothing (rc $rc)"; }
 		T_runs=$((T_runs + 1)) T_bounced=$((T_bounced + bounced))
+		T_s1=$((T_s1 + ${s1:-0}))
 		T_guard=$((T_guard + dife + lines)) T_mism=$((T_mism + mism))
 		[ $((dife + lines)) -gt 0 ] && T_guard_runs=$((T_guard_runs + 1))
 		if [ -z "$mutation" ]; then
@@ -98,7 +102,11 @@ one_fs() {
 			[ "$mism" = 0 ] || bad="$bad mismatch=$mism"
 			[ "$dife" = 0 ] && [ "$lines" = 0 ] || bad="$bad guard/io errors=$dife+$lines"
 			[ "$checked" -gt 0 ] || bad="$bad nothing checked"
+			[ "${s1:-?}" = 0 ] || bad="$bad S1=${s1:-none}"
+			[ "$rc" = 0 ] || bad="$bad wbguard_rc=$rc"
 			[ -z "$bad" ] || { echo "run $n on $fs:$bad"; cat $wl /tmp/dmapin-err.txt; T_bad=$((T_bad + 1)); }
+			# what the S1 reports were (how each was decided, its flags)
+			grep '"type":"S1"' $out | head -n 5
 		fi
 		rm -f /mnt/sd/f $src/src$n
 		n=$((n + 1))
@@ -110,16 +118,17 @@ one_fs() {
 for fs in $FSLIST; do
 	one_fs $fs
 done
-echo "WBG-METRIC stable-dmapin total mutation=${mutation:-none} runs=$T_runs bounced_folios=$T_bounced guard_or_io_errors=$T_guard runs_with_guard_errors=$T_guard_runs mismatches=$T_mism bad_runs=$T_bad"
+echo "WBG-METRIC stable-dmapin total mutation=${mutation:-none} runs=$T_runs bounced_folios=$T_bounced guard_or_io_errors=$T_guard runs_with_guard_errors=$T_guard_runs mismatches=$T_mism S1=$T_s1 bad_runs=$T_bad"
 dmesg | grep -E 'GUARD check failed|protection error|Buffer I/O error|stable writes:' | tail -n 5
 
 if [ "$mutation" = stable-no-bounce ]; then
 	[ "$T_bounced" = 0 ] || fail "$T_bounced folios bounced with the bounce disabled"
 	[ "$T_guard" -gt 0 ] || fail "no guard or I/O error without the bounce"
 	[ "$T_mism" -gt 0 ] || fail "the debug check saw no mismatch without the bounce"
-	echo "PASS: without the bounce: guard/I/O errors in $T_guard_runs of $T_runs runs ($T_guard lines+dif_errors), $T_mism mismatches"
+	[ "$T_s1" -gt 0 ] || fail "wbguard stable saw no S1 without the bounce"
+	echo "PASS: without the bounce: guard/I/O errors in $T_guard_runs of $T_runs runs ($T_guard lines+dif_errors), $T_mism mismatches, S1 $T_s1"
 	exit 0
 fi
 [ "$T_bad" = 0 ] || fail "$T_bad of $T_runs runs failed"
 [ "$T_bounced" -gt 0 ] || fail "block_stable_bounce_tp never fired: nothing was bounced"
-echo "PASS: $T_runs runs: $T_bounced folios bounced, 0 guard/I/O errors, 0 mismatches"
+echo "PASS: $T_runs runs: $T_bounced folios bounced, 0 guard/I/O errors, 0 mismatches, S1 0"
