@@ -36,7 +36,9 @@ prefix=PATCH
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git format-patch -q --cover-letter --cover-from-description=subject \
+# --abbrev=12: index lines as in a full kernel repository, the same on
+# every machine (the default depends on how many objects the cache holds).
+git format-patch -q --cover-letter --cover-from-description=subject --abbrev=12 \
 	--subject-prefix="$prefix" -o "$tmp/out" wbg-base..wbguard
 cover=$tmp/out/0000-cover-letter.patch
 
@@ -73,6 +75,8 @@ nto=0 ncc=0
 for f in "$tmp"/out/*.patch; do
 	mapfile -t to < <(WBG_KTREE=$series_tree "$here/ci/cc-cmd.sh" --to "$f")
 	mapfile -t cc < <(WBG_KTREE=$series_tree "$here/ci/cc-cmd.sh" --cc "$f")
+	# the cover letter has no people of its own: its lists are its To:
+	if [ ${#to[@]} -eq 0 ]; then to=("${cc[@]}"); cc=(); fi
 	add_header "$f" To "${to[@]}"
 	add_header "$f" Cc "${cc[@]}"
 	nto=$((nto + ${#to[@]})) ncc=$((ncc + ${#cc[@]}))
