@@ -52,7 +52,10 @@ gm() {
 	cc) opts+=(--no-m --no-r) ;;
 	esac
 	err=$(mktemp)
-	(cd "$ktree" && ./scripts/get_maintainer.pl "${opts[@]}" "$2") 2>"$err" ||
+	# PERL_HASH_SEED=0: get_maintainer.pl orders sections of equal weight by
+	# perl's hash order, which changes from run to run (patch 7's To: came
+	# out in two orders); a fixed seed gives the same headers every export.
+	(cd "$ktree" && PERL_HASH_SEED=0 ./scripts/get_maintainer.pl "${opts[@]}" "$2") 2>"$err" ||
 		{ cat "$err" >&2; rm -f "$err"; die "get_maintainer.pl failed"; }
 	if [ "$1" != cc ] && grep -q 'unknown revision' "$err"; then
 		echo "cc-cmd: ${2##*/}: a Fixes: commit is not in $ktree (no history); its signers are not added" >&2
