@@ -16,6 +16,9 @@ host_pkgs=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-conf
 host_pkgs+=(prometheus)
 vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves ccache
 	 xz-utils kmod rsync dpkg-dev btrfs-progs fio)
+# git send-email: sending the series (ci/cc-cmd.sh as its --cc-cmd) and the
+# dry run of it (README, "The patch series").
+vm_pkgs+=(git-email)
 # fstests' README (Debian section), less what only other filesystems, network
 # tests or dump/restore tests use.
 fstests_pkgs=(acl attr autoconf automake bc gawk indent libacl1-dev libattr1-dev libaio-dev

@@ -140,8 +140,15 @@ make kernelversion: $kver"
 echo "$pkg $ver $tar_sha" > "$base/.git/wbg-stamp"
 
 # --- patches/BASE -------------------------------------------------------------------------
-cat > "$here/patches/BASE" <<EOB
+# upstream-commit: (the upstream commit of v$kver, for the cover letter's base-commit:) is
+# not in the tarball; it is written by hand and kept while the kernel version stays.
+old_kver=$(awk '/^kernelversion:/ { print $2 }' "$here/patches/BASE" 2>/dev/null || true)
+upstream_commit=""
+[ "$old_kver" = "$kver" ] &&
+	upstream_commit=$(grep '^upstream-commit:' "$here/patches/BASE" 2>/dev/null || true)
+{ cat <<EOB
 upstream: $upstream_tag
+stable: v$kver
 kernelversion: $kver
 debian-package: $pkg
 debian-version: $ver
@@ -150,5 +157,8 @@ tarball: $(basename "$tarball")
 tarball-sha256: $tar_sha
 deb-sha256: $got
 EOB
+  [ -z "$upstream_commit" ] || echo "$upstream_commit"
+} > "$here/patches/BASE.new"
+mv "$here/patches/BASE.new" "$here/patches/BASE"
 log "base ready: $base (kernelversion $kver); wrote patches/BASE"
 echo "$base"

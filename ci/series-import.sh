@@ -20,8 +20,9 @@ fi
 git branch -f wbguard-prev wbguard
 cover=$PATCHES/0000-cover-letter.patch
 if [ -f "$cover" ]; then
-	# Subject (without the [PATCH n/m] tag) and the body up to the shortlog.
-	desc=$( { sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$cover" | head -n1; echo
+	# Subject (unfolded, without the [RFC PATCH vN n/m] tag) and the body
+	# up to the shortlog.
+	desc=$( { patch_subject "$cover" | sed 's/^\[[^]]*\] //'; echo
 		  awk '/^$/ && !body { body = 1; next } body' "$cover" |
 		  awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' |
 		  sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; } )

@@ -28,11 +28,33 @@ series_files() {
 	done < "$PATCHES/series"
 }
 
-# The version of the series in patches/ ("[PATCH v2 0/8]" -> 2).
+# The Subject: of a patch file, its folded lines joined (format-patch folds
+# long subjects; reading only the first line cut v2's cover subject).
+patch_subject() {
+	awk '/^$/ { exit }
+	     subj && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
+	     { subj = 0 }
+	     /^Subject: / { subj = 1; s = substr($0, 10) }
+	     END { print s }' "$1"
+}
+
+# The subject tag of the cover letter in patches/: "[RFC PATCH v2 0/8] ..."
+# -> "RFC PATCH v2 0/8".
+series_tag() {
+	[ -f "$PATCHES/0000-cover-letter.patch" ] || return 0
+	patch_subject "$PATCHES/0000-cover-letter.patch" | sed -n 's/^\[\([^]]*\)\].*/\1/p'
+}
+
+# The version of the series in patches/ ("[PATCH v2 0/8]" -> 2, no vN -> 1).
 series_version() {
 	local v
-	v=$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$PATCHES/0000-cover-letter.patch" 2>/dev/null | head -n1)
+	v=$(series_tag | sed -n 's/.*PATCH v\([0-9]*\) .*/\1/p')
 	echo "${v:-1}"
+}
+
+# 1 if the series in patches/ is an RFC ("[RFC PATCH ...]").
+series_rfc() {
+	case "$(series_tag)" in RFC\ *) echo 1 ;; *) echo 0 ;; esac
 }
 
 ensure_series_tree() {
