@@ -162,6 +162,23 @@ __s64 watch_entries = 0;
 /* Entries holding an episode (have_ev): block_bio_queue returns at once
  * while 0. */
 __s64 held_eps = 0;
+/* Threads with an open episode (task_state.ep_folio set) */
+__s64 open_eps = 0;
+
+/*
+ * Bounce-aware mode only (it needs writeback_folio_end): when the
+ * writeback of a folio last ended, noted while episodes are open. An
+ * episode decided after the writeback that ran at its dirtying ended is
+ * fine whatever the folio's state then: a later writeback of the folio
+ * may be running, and the folio dirty under it, without the state telling
+ * the two apart.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);	/* folio */
+	__type(value, __u64);	/* ktime of the end */
+} wb_ended SEC(".maps");
 
 #ifndef min_t
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
@@ -360,9 +377,14 @@ static __always_inline __u32 folio_now(const struct task_state *s)
 	unsigned long fl;
 	__u32 now = 0;
 
+	__u64 *ended;
+
 	if ((__u64)BPF_CORE_READ(f, mapping) != s->ep_mapping ||
 	    BPF_CORE_READ(f, index) != s->ep.index)
 		return 0;
+	ended = bpf_map_lookup_elem(&wb_ended, &k.folio);
+	if (ended && *ended > s->ep.ts_ns)
+		return 0;	/* that writeback is over */
 	fl = wbg_folio_flags(f);
 	if (wbg_test_bit(wbg_pg_writeback_bit(), fl))
 		now |= STABLE_F_NOW_WB;
@@ -398,6 +420,7 @@ static __always_inline bool decide(struct stable_counters *c,
 	send_episode(c, &s->ep, s->ep_folio, bpf_ktime_get_ns() - s->ep.ts_ns,
 		     now, res);
 	s->ep_folio = 0;
+	__sync_fetch_and_add(&open_eps, -1);
 	return res == STABLE_RES_WAITED;
 }
 
@@ -438,6 +461,7 @@ static __always_inline void open_episode(struct stable_counters *c,
 	s->ep_mapping = (__u64)mapping;
 	s->ep_frame = frame_id(task);
 	s->ep_folio = (__u64)folio;
+	__sync_fetch_and_add(&open_eps, 1);
 }
 
 /*
@@ -613,6 +637,28 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
+/* include/linux/fs/super_types.h, include/uapi/linux/magic.h */
+#define WBG_SB_I_STABLE_WRITES	0x00000008
+#define WBG_BTRFS_SUPER_MAGIC	0x9123683E
+
+/*
+ * Whether the checks that need stable pages on @mapping (a number) are made
+ * over what submit_bio() passes on: the device requires stable writes
+ * (SB_I_STABLE_WRITES: PI generated in the block layer, digests, md) and the
+ * filesystem does not checksum data itself before submission. btrfs does
+ * (its data checksums, also on a stable device): there a copy made at
+ * submit_bio(), or a change made before it, may still mismatch the
+ * checksum, so neither excuses an S1 (rare path, probe reads).
+ */
+static __always_inline bool checked_at_submit(__u64 mapping)
+{
+	struct super_block *sb;
+
+	sb = BPF_CORE_READ((struct address_space *)mapping, host, i_sb);
+	return (BPF_CORE_READ(sb, s_iflags) & WBG_SB_I_STABLE_WRITES) &&
+	       BPF_CORE_READ(sb, s_magic) != WBG_BTRFS_SUPER_MAGIC;
+}
+
 /* Bounce-aware mode only (autoload off otherwise). */
 SEC("tp_btf/block_stable_bounce_tp")
 int BPF_PROG(stable_bounce, struct bio *bio, struct folio *folio)
@@ -637,6 +683,8 @@ int BPF_PROG(stable_bounce, struct bio *bio, struct folio *folio)
 	if (!c)
 		return 0;
 	c->c[STC_BOUNCED]++;
+	if (!checked_at_submit(mv))
+		return 0;	/* counted, excuses nothing */
 	w = bpf_map_lookup_elem(&bounce_watch, &key);
 	if (!w) {
 		if (bpf_map_update_elem(&bounce_watch, &key, &v, BPF_NOEXIST))
@@ -695,7 +743,8 @@ static long queue_page(__u64 k, void *data)
 	if (!w)
 		return 0;
 	if (w->have_ev && !w->bounced && !w->submitted && at >= qw->first &&
-	    at + folio_bytes((struct folio *)key) <= qw->end) {
+	    at + folio_bytes((struct folio *)key) <= qw->end &&
+	    checked_at_submit((__u64)BPF_CORE_READ((struct folio *)key, mapping))) {
 		c = counters_get();
 		if (c) {
 			c->c[STC_PRESUBMIT]++;
@@ -770,6 +819,11 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 	struct bounce_watch *w;
 	__u64 key = (__u64)folio;
 
+	if (open_eps) {
+		__u64 now = bpf_ktime_get_ns();
+
+		bpf_map_update_elem(&wb_ended, &key, &now, BPF_ANY);
+	}
 	if (!watch_entries)
 		return 0;
 	w = bpf_map_lookup_elem(&bounce_watch, &key);
@@ -779,7 +833,7 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 		c = counters_get();
 		if (c)
 			emit(c, &w->ev, STABLE_EV_STABLE_DIRTY, w->ev.latency_ns,
-			     0, w->ev.res);
+			     w->submitted ? STABLE_F_QUEUED_BEFORE : 0, w->ev.res);
 		__sync_fetch_and_add(&held_eps, -1);
 	}
 	if (!bpf_map_delete_elem(&bounce_watch, &key))

@@ -65,6 +65,10 @@ enum stable_res {
  * (bounce-aware mode: a pin that outlived the dirtying would have been
  * bounced there) */
 #define STABLE_F_PRESUBMIT	0x200
+/* STABLE_DIRTY, held and then sent at the end of its writeback unbounced
+ * (bounce-aware mode): a write bio with the folio had been queued before
+ * the episode (info: the change followed the submission) */
+#define STABLE_F_QUEUED_BEFORE	0x400
 
 struct stable_event {
 	unsigned long long ts_ns;

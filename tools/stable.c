@@ -120,6 +120,7 @@ static void print_event(const struct stable_event *e, const char *what)
 			jw_str(&j, "decided_by", stable_res_name(e->res));
 			jw_u64(&j, "flags", e->flags);
 			jw_u64(&j, "repeat", e->repeat);
+			jw_u64(&j, "decided_after_ns", e->latency_ns);
 		}
 		jw_end(&j);
 		return;
