@@ -46,16 +46,22 @@
  * judges it. Events of other threads on the folio decide nothing: T may be
  * preempted between its dirty and its own wait.
  *
- * Bounce-aware mode (kernels with the stable-bounce fix, issue 13: patch 0009 on
- * branch 'bounce', not yet in patches/series; the block layer
- * gives a stable-writes device a copy of each DMA-pinned folio of a write,
- * block_stable_bounce_tp, and writeback_folio_end exists): a folio changed
- * under a writeback whose bio carried a copy did not change what the
- * device checks. An episode that would be S1 is held in bounce_watch
- * until that writeback was bounced (sent with STABLE_F_BOUNCED) or ended
- * without a bounce (sent as it is: S1). The bounce comes at submit_bio(),
- * which may be before or after the dirtying (a folio sits under writeback
- * in a bio being built before it is submitted).
+ * Bounce-aware mode (kernels with the stable-bounce fix, issue 13, patch
+ * 0009 of the series: the block layer gives a stable-writes device a copy
+ * of each DMA-pinned folio of a write, block_stable_bounce_tp, and
+ * writeback_folio_end exists). An episode that would be S1 is held in
+ * bounce_watch until its writeback
+ *   - was bounced: the device checked a copy (sent with STABLE_F_BOUNCED);
+ *   - or queued the folio whole in a write bio after the episode
+ *     (block_bio_queue): the change came before the device got the data,
+ *     and a pin that outlived it would have been bounced there
+ *     (STABLE_F_PRESUBMIT);
+ *   - or ended without either: sent as it is, S1.
+ * The bounce comes at submit_bio(), which may be before or after the
+ * dirtying (a folio sits under writeback in a bio being built before it is
+ * submitted). Neither excuses btrfs, which checksums data before
+ * submit_bio() (checked_at_submit). An episode of a thread decided after
+ * the writeback that ran at its dirtying ended is fine (wb_ended).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -98,6 +104,7 @@ struct task_state {
 	__u64 ep_folio;		/* open episode's folio, 0: none */
 	__u64 ep_mapping;
 	__u64 ep_frame;		/* frame_id() at the dirtying */
+	__u64 ep_seq;		/* order_seq at the dirtying (bounce-aware) */
 	__u64 wait_folio;	/* last stable wait, for the writer pairing */
 	__u64 sleep_ns;		/* --latency: switch-out into D state */
 	__u32 lat_pending;	/* --latency: wev not sent yet */
@@ -147,6 +154,8 @@ struct bounce_watch {
 	__u32 bounced;		/* this writeback went to the device from a copy */
 	__u32 have_ev;
 	__u32 submitted;	/* a write bio with this folio was queued */
+	__u32 armed;		/* a thread's episode on it is open, undecided */
+	__u32 presub;		/* queued whole, unbounced, after that episode */
 	__u32 pad;
 };
 
@@ -159,11 +168,16 @@ struct {
 
 /* Entries in bounce_watch: writeback_folio_end returns at once while 0. */
 __s64 watch_entries = 0;
-/* Entries holding an episode (have_ev): block_bio_queue returns at once
- * while 0. */
+/* Entries holding an episode (have_ev) or armed by an open one:
+ * block_bio_queue returns at once while 0. */
 __s64 held_eps = 0;
 /* Threads with an open episode (task_state.ep_folio set) */
 __s64 open_eps = 0;
+/*
+ * Orders episodes against writeback ends (bounce-aware): a counter, not a
+ * clock, which may tick coarsely (a guest on refined-jiffies has 4 ms).
+ */
+__u64 order_seq = 0;
 
 /*
  * Bounce-aware mode only (it needs writeback_folio_end): when the
@@ -177,7 +191,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);	/* folio */
-	__type(value, __u64);	/* ktime of the end */
+	__type(value, __u64);	/* order_seq at the end */
 } wb_ended SEC(".maps");
 
 #ifndef min_t
@@ -334,8 +348,19 @@ static __always_inline void send_episode(struct stable_counters *c,
 		return;
 	}
 	w = bpf_map_lookup_elem(&bounce_watch, &folio);
+	if (w && w->armed) {
+		w->armed = 0;
+		__sync_fetch_and_add(&held_eps, -1);
+	}
 	if (w && w->bounced) {
 		emit(c, tmpl, STABLE_EV_STABLE_DIRTY, lat, now | STABLE_F_BOUNCED, res);
+		return;
+	}
+	if (w && w->presub) {
+		/* queued whole after the dirtying, before this decision */
+		w->presub = 0;
+		c->c[STC_PRESUBMIT]++;
+		emit(c, tmpl, STABLE_EV_STABLE_DIRTY, lat, now | STABLE_F_PRESUBMIT, res);
 		return;
 	}
 	if (w && w->have_ev) {
@@ -383,7 +408,7 @@ static __always_inline __u32 folio_now(const struct task_state *s)
 	    BPF_CORE_READ(f, index) != s->ep.index)
 		return 0;
 	ended = bpf_map_lookup_elem(&wb_ended, &k.folio);
-	if (ended && *ended > s->ep.ts_ns)
+	if (ended && *ended > s->ep_seq)
 		return 0;	/* that writeback is over */
 	fl = wbg_folio_flags(f);
 	if (wbg_test_bit(wbg_pg_writeback_bit(), fl))
@@ -424,6 +449,31 @@ static __always_inline bool decide(struct stable_counters *c,
 	return res == STABLE_RES_WAITED;
 }
 
+/*
+ * Bounce-aware mode: a thread's episode on @folio opens; it is decided at
+ * the thread's next writeback event, maybe after the folio's bio was
+ * queued. Watch the folio from now on, so that a bio queued in between is
+ * known when the episode is decided (bounce_watch.presub).
+ */
+static __always_inline void arm(struct stable_counters *c, __u64 folio)
+{
+	struct bounce_watch *w, zero = {};
+
+	w = bpf_map_lookup_elem(&bounce_watch, &folio);
+	if (!w) {
+		if (bpf_map_update_elem(&bounce_watch, &folio, &zero, BPF_NOEXIST) ||
+		    !(w = bpf_map_lookup_elem(&bounce_watch, &folio))) {
+			c->c[STC_PENDING_FULL]++;
+			return;
+		}
+		__sync_fetch_and_add(&watch_entries, 1);
+	}
+	if (w->bounced || w->armed)
+		return;
+	w->armed = 1;
+	__sync_fetch_and_add(&held_eps, 1);
+}
+
 /* A stable folio dirtied under writeback: open an episode (rare path). */
 static __always_inline void open_episode(struct stable_counters *c,
 					 struct task_struct *task,
@@ -461,6 +511,10 @@ static __always_inline void open_episode(struct stable_counters *c,
 	s->ep_mapping = (__u64)mapping;
 	s->ep_frame = frame_id(task);
 	s->ep_folio = (__u64)folio;
+	if (bounce_aware) {
+		s->ep_seq = __sync_fetch_and_add(&order_seq, 1);
+		arm(c, (__u64)folio);
+	}
 	__sync_fetch_and_add(&open_eps, 1);
 }
 
@@ -742,9 +796,17 @@ static long queue_page(__u64 k, void *data)
 	w = bpf_map_lookup_elem(&bounce_watch, &key);
 	if (!w)
 		return 0;
-	if (w->have_ev && !w->bounced && !w->submitted && at >= qw->first &&
-	    at + folio_bytes((struct folio *)key) <= qw->end &&
-	    checked_at_submit((__u64)BPF_CORE_READ((struct folio *)key, mapping))) {
+	if (!(w->have_ev || w->armed) || w->bounced || w->submitted ||
+	    at < qw->first || at + folio_bytes((struct folio *)key) > qw->end ||
+	    !checked_at_submit((__u64)BPF_CORE_READ((struct folio *)key, mapping))) {
+		w->submitted = 1;
+		return 0;
+	}
+	if (w->armed) {
+		/* the thread's episode is decided later: tell it then */
+		w->presub = 1;
+	}
+	if (w->have_ev) {
 		c = counters_get();
 		if (c) {
 			c->c[STC_PRESUBMIT]++;
@@ -820,7 +882,7 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 	__u64 key = (__u64)folio;
 
 	if (open_eps) {
-		__u64 now = bpf_ktime_get_ns();
+		__u64 now = __sync_fetch_and_add(&order_seq, 1);
 
 		bpf_map_update_elem(&wb_ended, &key, &now, BPF_ANY);
 	}
@@ -836,6 +898,8 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 			     w->submitted ? STABLE_F_QUEUED_BEFORE : 0, w->ev.res);
 		__sync_fetch_and_add(&held_eps, -1);
 	}
+	if (w->armed)
+		__sync_fetch_and_add(&held_eps, -1);
 	if (!bpf_map_delete_elem(&bounce_watch, &key))
 		__sync_fetch_and_add(&watch_entries, -1);
 	return 0;
