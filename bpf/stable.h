@@ -104,6 +104,9 @@ enum stable_counter {
 	STC_BOUNCED,		/* folios the kernel bounced (bounce-aware) */
 	STC_BOUNCE_PARKED,	/* S1 candidates held until their writeback
 				 * was bounced or ended (bounce-aware) */
+	STC_DIRTY_SLOW,		/* STC_DIRTY outside writeback that took the
+				 * rare path (a thread held a mark, or
+				 * --all-events): the task-storage lookup */
 	STC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
 				 * BPF recursion guard dropped (bpf_prog_info
 				 * recursion_misses of every program) */
