@@ -557,6 +557,15 @@ int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 	return dirty_rare(c, folio, mapping, fl, stable);
 }
 
+/* PG_locked at the wait (a kernel without the enum: taken as locked). */
+static __always_inline bool folio_locked(struct folio *folio)
+{
+	if (!bpf_core_enum_value_exists(enum pageflags, PG_locked))
+		return true;
+	return wbg_test_bit(bpf_core_enum_value(enum pageflags, PG_locked),
+			    wbg_folio_flags_load(folio));
+}
+
 /* --latency: remember the wait so that sched_switch can time its sleep. */
 static __always_inline void latency_start(struct stable_counters *c,
 					  struct task_state *s,
@@ -591,8 +600,14 @@ int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 	s = state_of(task);
 	if (s && s->ep_folio && decide(c, s, task, folio, true))
 		c->c[STC_WAIT_STABLE_WRITER]++;	/* page_mkwrite order */
-	else if (stable && !kthread) {
-		/* write_begin order is known at the thread's next dirty */
+	else if (stable && !kthread && folio_locked(folio)) {
+		/*
+		 * write_begin order is known at the thread's next dirty.
+		 * write_begin waits under the folio lock; fsync, msync and
+		 * sync_file_range wait without it and hold back no writer:
+		 * they mark nothing, so that a thread that ends after its
+		 * last fsync does not leave a mark behind (task_marks).
+		 */
 		if (!s)
 			s = bpf_task_storage_get(&tstate, task, NULL,
 						 BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -600,6 +615,9 @@ int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 			set_mark(&s->wait_folio, (__u64)folio);
 		else
 			c->c[STC_WAITMAP_FULL]++;
+	} else if (s && s->wait_folio) {
+		/* the pairing is with the thread's last wait */
+		set_mark(&s->wait_folio, 0);
 	}
 	if (stable)
 		c->c[STC_WAIT_STABLE]++;

@@ -165,6 +165,7 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		jw_u64(&j, "dirtied", c[STC_DIRTY]);
 		jw_u64(&j, "dirtied_stable", c[STC_DIRTY_STABLE]);
 		jw_u64(&j, "dirtied_slow_path", c[STC_DIRTY_SLOW]);
+		jw_i64(&j, "task_marks_at_exit", run->skel->bss->task_marks);
 		jw_u64(&j, "S1", r->s1);
 		jw_u64(&j, "S1_kthread", st->stable_kthread);
 		jw_bool(&j, "bounce_aware", env.bounce_aware);
