@@ -157,8 +157,9 @@ __s64 watch_entries = 0;
 
 /*
  * Marks the common path of dirty_folio must look for, over all threads:
- * open episodes (task_state.ep_folio) and stable waits not yet paired
- * with a dirty (task_state.wait_folio). Only a thread sets or clears its
+ * open episodes (task_state.ep_folio) and waits on a locked stable folio
+ * (write_begin's) not yet followed by the thread's next writeback event
+ * (task_state.wait_folio). Only a thread sets or clears its
  * own marks, each time with an atomic add here, so a thread that holds a
  * mark always reads this as non-zero; while it is 0 no thread holds one
  * and a folio dirtied outside writeback touches no task at all. A thread
