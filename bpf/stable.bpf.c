@@ -171,8 +171,6 @@ __s64 watch_entries = 0;
 /* Entries holding an episode (have_ev) or armed by an open one:
  * block_bio_queue returns at once while 0. */
 __s64 held_eps = 0;
-/* Threads with an open episode (task_state.ep_folio set) */
-__s64 open_eps = 0;
 /*
  * Orders episodes against writeback ends (bounce-aware): a counter, not a
  * clock, which may tick coarsely (a guest on refined-jiffies has 4 ms).
@@ -197,6 +195,20 @@ struct {
 #ifndef min_t
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #endif
+
+/*
+ * Marks the common path of dirty_folio must look for, over all threads:
+ * open episodes (task_state.ep_folio) and waits on a locked stable folio
+ * (write_begin's) not yet followed by the thread's next writeback event
+ * (task_state.wait_folio). Only a thread sets or clears its
+ * own marks, each time with an atomic add here, so a thread that holds a
+ * mark always reads this as non-zero; while it is 0 no thread holds one
+ * and a folio dirtied outside writeback touches no task at all. A thread
+ * that exits holding a mark (an episode undecided at exit, a wait never
+ * followed by a dirty) leaves it counted: the common path then looks up
+ * the task storage as it did before (slower, never wrong).
+ */
+__s64 task_marks = 0;
 
 /* Room for the user register frame; x86-64 needs 21 words, arm64 ~42. */
 #define WBG_FRAME_WORDS 64
@@ -232,6 +244,22 @@ static __always_inline bool wanted(struct address_space *mapping)
 	if (targ_dev && mapping->host->i_sb->s_dev != targ_dev)
 		return false;
 	return true;
+}
+
+/*
+ * Set or clear one of the current thread's marks, keeping task_marks.
+ * An exchange, so that a program interrupting this one on the same
+ * thread (a folio dirtied in interrupt context is charged to the
+ * interrupted thread) cannot count the same change twice.
+ */
+static __always_inline void set_mark(__u64 *slot, __u64 v)
+{
+	__u64 old = __sync_lock_test_and_set(slot, v);
+
+	if (!old && v)
+		__sync_fetch_and_add(&task_marks, 1);
+	else if (old && !v)
+		__sync_fetch_and_add(&task_marks, -1);
 }
 
 /*
@@ -444,8 +472,7 @@ static __always_inline bool decide(struct stable_counters *c,
 		now = folio_now(s);
 	send_episode(c, &s->ep, s->ep_folio, bpf_ktime_get_ns() - s->ep.ts_ns,
 		     now, res);
-	s->ep_folio = 0;
-	__sync_fetch_and_add(&open_eps, -1);
+	set_mark(&s->ep_folio, 0);
 	return res == STABLE_RES_WAITED;
 }
 
@@ -510,12 +537,11 @@ static __always_inline void open_episode(struct stable_counters *c,
 	s->ep = ev;
 	s->ep_mapping = (__u64)mapping;
 	s->ep_frame = frame_id(task);
-	s->ep_folio = (__u64)folio;
+	set_mark(&s->ep_folio, (__u64)folio);
 	if (bounce_aware) {
 		s->ep_seq = __sync_fetch_and_add(&order_seq, 1);
 		arm(c, (__u64)folio);
 	}
-	__sync_fetch_and_add(&open_eps, 1);
 }
 
 /*
@@ -539,26 +565,22 @@ static __always_inline struct stable_counters *enter(struct address_space *mappi
 	return c;
 }
 
-SEC("tp_btf/writeback_dirty_folio")
-int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
+/*
+ * dirty_folio's rare part: the folio is under writeback, a thread holds a
+ * mark (task_marks), or --all-events. A subprogram, so that the common
+ * path's code is only the few instructions before the call.
+ */
+static __noinline int dirty_rare(struct stable_counters *c, struct folio *folio,
+				 struct address_space *mapping, unsigned long fl,
+				 bool stable)
 {
-	struct stable_counters *c;
 	struct task_struct *task;
 	struct task_state *s;
-	unsigned long fl;
-	bool stable;
-
-	c = enter(mapping);
-	if (!c)
-		return 0;
-	fl = wbg_folio_flags_load(folio);
-	stable = wbg_test_bit(wbg_as_stable_writes_bit(), mapping->flags);
-	c->c[STC_DIRTY]++;
-	if (stable)
-		c->c[STC_DIRTY_STABLE]++;
 
 	task = bpf_get_current_task_btf();
-	s = state_of(task);
+	if (!wbg_test_bit(wbg_pg_writeback_bit(), fl))
+		c->c[STC_DIRTY_SLOW]++;
+	s = task_marks ? state_of(task) : NULL;
 	if (s) {
 		if (s->ep_folio)
 			decide(c, s, task, folio, false);
@@ -570,7 +592,7 @@ int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 		if (s->wait_folio) {
 			if (s->wait_folio == (__u64)folio)
 				c->c[STC_WAIT_STABLE_WRITER]++;
-			s->wait_folio = 0;
+			set_mark(&s->wait_folio, 0);
 		}
 	}
 
@@ -596,6 +618,40 @@ int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
 		}
 	}
 	return 0;
+}
+
+/*
+ * The hot program. Common path: a folio dirtied outside writeback while
+ * no thread holds a mark: the filters, two flag words, the counters,
+ * return.
+ */
+SEC("tp_btf/writeback_dirty_folio")
+int BPF_PROG(dirty_folio, struct folio *folio, struct address_space *mapping)
+{
+	struct stable_counters *c;
+	unsigned long fl;
+	bool stable;
+
+	c = enter(mapping);
+	if (!c)
+		return 0;
+	fl = wbg_folio_flags_load(folio);
+	stable = wbg_test_bit(wbg_as_stable_writes_bit(), mapping->flags);
+	c->c[STC_DIRTY]++;
+	c->c[STC_DIRTY_STABLE] += stable;
+	if (!wbg_test_bit(wbg_pg_writeback_bit(), fl) && !task_marks &&
+	    !all_events)
+		return 0;
+	return dirty_rare(c, folio, mapping, fl, stable);
+}
+
+/* PG_locked at the wait (a kernel without the enum: taken as locked). */
+static __always_inline bool folio_locked(struct folio *folio)
+{
+	if (!bpf_core_enum_value_exists(enum pageflags, PG_locked))
+		return true;
+	return wbg_test_bit(bpf_core_enum_value(enum pageflags, PG_locked),
+			    wbg_folio_flags_load(folio));
 }
 
 /* --latency: remember the wait so that sched_switch can time its sleep. */
@@ -632,15 +688,24 @@ int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 	s = state_of(task);
 	if (s && s->ep_folio && decide(c, s, task, folio, true))
 		c->c[STC_WAIT_STABLE_WRITER]++;	/* page_mkwrite order */
-	else if (stable && !kthread) {
-		/* write_begin order is known at the thread's next dirty */
+	else if (stable && !kthread && folio_locked(folio)) {
+		/*
+		 * write_begin order is known at the thread's next dirty.
+		 * write_begin waits under the folio lock; fsync, msync and
+		 * sync_file_range wait without it and hold back no writer:
+		 * they mark nothing, so that a thread that ends after its
+		 * last fsync does not leave a mark behind (task_marks).
+		 */
 		if (!s)
 			s = bpf_task_storage_get(&tstate, task, NULL,
 						 BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (s)
-			s->wait_folio = (__u64)folio;
+			set_mark(&s->wait_folio, (__u64)folio);
 		else
 			c->c[STC_WAITMAP_FULL]++;
+	} else if (s && s->wait_folio) {
+		/* the pairing is with the thread's last wait */
+		set_mark(&s->wait_folio, 0);
 	}
 	if (stable)
 		c->c[STC_WAIT_STABLE]++;
@@ -881,7 +946,7 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 	struct bounce_watch *w;
 	__u64 key = (__u64)folio;
 
-	if (open_eps) {
+	if (task_marks) {	/* an episode may be open */
 		__u64 now = __sync_fetch_and_add(&order_seq, 1);
 
 		bpf_map_update_elem(&wb_ended, &key, &now, BPF_ANY);

@@ -116,6 +116,9 @@ enum stable_counter {
 				 * was bounced or ended (bounce-aware) */
 	STC_PRESUBMIT,		/* held S1 candidates whose folio was then
 				 * queued whole in a write bio (bounce-aware) */
+	STC_DIRTY_SLOW,		/* STC_DIRTY outside writeback that took the
+				 * rare path (a thread held a mark, or
+				 * --all-events): the task-storage lookup */
 	STC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
 				 * BPF recursion guard dropped (bpf_prog_info
 				 * recursion_misses of every program) */

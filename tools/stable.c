@@ -170,6 +170,8 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		jw_double(&j, "seconds", secs, 3);
 		jw_u64(&j, "dirtied", c[STC_DIRTY]);
 		jw_u64(&j, "dirtied_stable", c[STC_DIRTY_STABLE]);
+		jw_u64(&j, "dirtied_slow_path", c[STC_DIRTY_SLOW]);
+		jw_i64(&j, "task_marks_at_exit", run->skel->bss->task_marks);
 		jw_u64(&j, "S1", r->s1);
 		jw_u64(&j, "S1_kthread", st->stable_kthread);
 		jw_bool(&j, "bounce_aware", env.bounce_aware);
@@ -203,9 +205,10 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	}
 	printf("\nwbguard stable: %.1f s, %s mode\n", secs,
 	       env.latency ? "latency" : "tracepoint");
-	printf("  folios dirtied                         %llu (on stable-writes mappings: %llu)\n",
+	printf("  folios dirtied                         %llu (on stable-writes mappings: %llu; outside writeback with a task lookup: %llu)\n",
 	       (unsigned long long)c[STC_DIRTY],
-	       (unsigned long long)c[STC_DIRTY_STABLE]);
+	       (unsigned long long)c[STC_DIRTY_STABLE],
+	       (unsigned long long)c[STC_DIRTY_SLOW]);
 	printf("  S1 stable folio changed in writeback   %llu (by kernel threads: %llu)\n",
 	       (unsigned long long)r->s1, (unsigned long long)st->stable_kthread);
 	printf("     dirtied under writeback, then waited %llu (page_mkwrite order), writeback over first %llu, undecided at exit %llu\n",
