@@ -5,7 +5,9 @@
 # builds it) in turn, PAIRS times (A B A B ...), each running only
 # tests/vm/55-stable-bounce-bench.sh, and writes bench/stable-bounce.txt:
 # every BENCH line, then the throughput ratio fixed/nobounce per block size
-# over all rounds (qemu TCG figures).
+# over all rounds. qemu TCG with instruction counting (WBG_VM_ICOUNT, default 1: the guest's
+# clock advances 2 ns per instruction), so the guest-timed figures count instructions and do
+# not depend on how busy the host is.
 #   ci/bench-bounce.sh FIXED_BZIMAGE NOBOUNCE_BZIMAGE INITRAMFS OUTDIR
 # Env: WBG_BENCH_PAIRS (default 2)
 set -euo pipefail
@@ -19,7 +21,7 @@ lines=$out/bench-lines.txt
 : > "$lines"
 boot() { # kernel append tag
 	local o=$out/$3 rc=0
-	WBG_VM_TESTS=stable-bounce-bench WBG_VM_APPEND="wbg.bench=stable-bounce $2" WBG_VM_QUIET=1 \
+	WBG_VM_ICOUNT=${WBG_VM_ICOUNT:-1} WBG_VM_TESTS=stable-bounce-bench WBG_VM_APPEND="wbg.bench=stable-bounce $2" WBG_VM_QUIET=1 \
 		bash "$here/ci/qemu-run.sh" "$1" "$initrd" "$o" >/dev/null || rc=$?
 	grep -h '^BENCH stable-bounce ' "$o/console.log" | tr -d '\r' >> "$lines"
 	grep -q '^BENCH stable-bounce summary' "$o/console.log" ||
@@ -30,7 +32,7 @@ for p in $(seq 1 "$pairs"); do
 	boot "$nobounce" "wbg.mutation=stable-no-bounce" "nobounce-$p"
 done
 {
-	echo "# make bench-stable-bounce, $(date -u +%Y-%m-%dT%H:%MZ), qemu TCG guest (2 vCPU), $pairs pair(s) of boots"
+	echo "# make bench-stable-bounce, $(date -u +%Y-%m-%dT%H:%MZ), qemu TCG guest (2 vCPU, -icount shift=${WBG_VM_ICOUNT:-1}: guest time counts instructions), $pairs pair(s) of boots"
 	echo "# fixed = series with 0009; nobounce = series + patches/mutations/stable-no-bounce.patch"
 	cat "$lines"
 	# per pair of boots: nobounce time / fixed time (throughput fixed/nobounce), then the
@@ -48,9 +50,9 @@ done
 	END { for (bi = 1; bi <= 2; bi++) { bs = bi == 1 ? "1M" : "4k"; n = 0
 		for (q = 0; q < pairs; q++) if (p["fixed," bs "," q] > 0) r[++n] = p["nobounce," bs "," q] / p["fixed," bs "," q]
 		sort(r, n)
-		printf "BENCH stable-bounce ratio fixed/nobounce throughput bs=%s: all rounds %.3f, per pair median %.3f min %.3f max %.3f (%d pairs, TCG)\n",
+		printf "BENCH stable-bounce ratio fixed/nobounce throughput bs=%s: all rounds %.3f, per pair median %.3f min %.3f max %.3f (%d pairs, TCG icount)\n",
 			bs, t["nobounce," bs] / t["fixed," bs], n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2, r[1], r[n], n }
-	      printf "BENCH stable-bounce direct: the check with nothing pinned took at most %.4f%% of a dd'"'"'s time: ratio >= %.4f (TCG)\n",
+	      printf "BENCH stable-bounce direct: the check with nothing pinned took at most %.6f%% of a dd'"'"'s time: ratio >= %.6f (TCG icount)\n",
 		share * 100, 1 - share }' "$lines"
 } > "$here/bench/stable-bounce.txt"
 cat "$here/bench/stable-bounce.txt"

@@ -14,6 +14,9 @@
 #        WBG_VM_BIN      the guest binaries' directory (default <checkout>/build/vm)
 #        WBG_VM_SUITE    the guest test directory, relative to the checkout (default tests/vm)
 #        WBG_VM_MODROOT  a stock kernel's unpacked package: its lib/modules/<release> is what the guest's kmod loads
+#        WBG_VM_ICOUNT   N: instruction counting (-icount shift=N,sleep=off, single-threaded TCG): the
+#                        guest's clock advances 2^N ns per instruction, so guest-timed benchmarks
+#                        measure instructions, not how busy the host is (slower to run)
 # The guest's root is this machine's root, read-only over virtio-9p (ci/guest-stage1.sh).
 set -uo pipefail
 
@@ -71,7 +74,10 @@ if [ "${WBG_VM_INTERACTIVE:-0}" = 1 ]; then
 		-kernel "$kernel" -initrd "$initrd" -append "$append wbg.shell=1"
 fi
 
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m "$mem" -no-reboot
+accel=(-accel tcg,thread=multi)
+[ -n "${WBG_VM_ICOUNT:-}" ] &&
+	accel=(-accel tcg,thread=single -icount "shift=$WBG_VM_ICOUNT,sleep=off")
+qemu=(qemu-system-x86_64 "${accel[@]}" -smp "$smp" -m "$mem" -no-reboot
       -display none -monitor none -serial stdio -nodefaults "${virtfs[@]}"
       -kernel "$kernel" -initrd "$initrd" -append "$append")
 echo "qemu-run: ${qemu[*]}"
