@@ -6,7 +6,9 @@
 # (the wall time each kernel took, boots and reruns included).
 #
 # Usage: ci/fstests-alternate.sh LIST CHUNK BASE_BZIMAGE SERIES_BZIMAGE OUTDIR
-# Env: WBG_FSTESTS_SHARD (tests per boot, default CHUNK), as ci/fstests-run.sh otherwise.
+# Env: WBG_FSTESTS_FIRST (lines of the first chunk, default CHUNK: a list may start with a
+#      group of a different size), WBG_FSTESTS_SHARD (tests per boot, default CHUNK), and
+#      as ci/fstests-run.sh otherwise.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 list=${1:?usage: fstests-alternate.sh LIST CHUNK BASE_BZIMAGE SERIES_BZIMAGE OUTDIR}
@@ -17,9 +19,9 @@ WBG_FSTESTS_DIR=${WBG_FSTESTS_DIR:-$(bash "$here/ci/fstests-build.sh")} || exit 
 export WBG_FSTESTS_DIR
 lines=$(grep -vcE '^[[:space:]]*(#|$)' "$list")
 prefix=$out/.prefix-list.txt
-n=0
+n=0 step=${WBG_FSTESTS_FIRST:-$chunk}
 while [ "$n" -lt "$lines" ]; do
-	n=$((n + chunk))
+	n=$((n + step)) step=$chunk
 	grep -vE '^[[:space:]]*(#|$)' "$list" | head -n "$n" > "$prefix"
 	for k in base series; do
 		[ "$k" = base ] && img=$base || img=$series
