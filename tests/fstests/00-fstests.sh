@@ -35,6 +35,9 @@ dixdev() {
 }
 TEST_LOOP=$(loopdev /tmp/fst-img/test.img 3072) || exit 1
 SCRATCH_LOOP=$(loopdev /tmp/fst-img/scratch.img 3072) || exit 1
+# No udev in the guest: libdevmapper makes the /dev/mapper nodes of dm-flakey and
+# dm-error itself (without this, the log tests' /dev/mapper/flakey-test did not appear).
+export DM_DISABLE_UDEV=1
 
 config() { # name: export the fstests configuration of one section
 	unset MOUNT_OPTIONS TEST_FS_MOUNT_OPTS MKFS_OPTIONS
@@ -88,6 +91,10 @@ while read -r cfg t _; do
 		sed 's/^/  | /' /tmp/check.out | tail -n 40
 		for f in $(find results -path "*/$t.out.bad" -o -path "*/$t.dmesg" 2>/dev/null); do
 			head -n 30 "$f" | sed "s|^|  ${f##*.}\| |"
+		done
+		# the test's own log (it lives in the guest's tmpfs only)
+		for f in $(find results -path "*/$t.full" 2>/dev/null); do
+			tail -n 25 "$f" | sed "s|^|  full\| |"
 		done
 	fi
 	echo "WBG-FSTEST $cfg $t $res $secs $why"
