@@ -43,7 +43,9 @@ pending() {
 	done
 }
 
-boot=0
+# boots are numbered on from an earlier run's (resumed or on a longer list): their logs stay
+boot=$(ls -d "$out"/boot-* 2>/dev/null | sed 's/.*boot-//' | sort -n | tail -n1)
+boot=${boot:-0}
 while :; do
 	todo=$(pending | head -n "$shard")
 	[ -n "$todo" ] || break
