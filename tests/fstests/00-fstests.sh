@@ -36,8 +36,38 @@ dixdev() {
 TEST_LOOP=$(loopdev /tmp/fst-img/test.img 3072) || exit 1
 SCRATCH_LOOP=$(loopdev /tmp/fst-img/scratch.img 3072) || exit 1
 # No udev in the guest: libdevmapper makes the /dev/mapper nodes of dm-flakey and
-# dm-error itself (without this, the log tests' /dev/mapper/flakey-test did not appear).
+# dm-error itself (without this, the log tests' /dev/mapper/flakey-test did not appear),
+# but as block nodes where udev makes symlinks to ../dm-N, and fstests finds a dm
+# device's sysfs name (/sys/fs/xfs/dm-N/error) through that link. A dmsetup first in
+# PATH (fstests' DMSETUP_PROG) turns the nodes into udev's symlinks after every call.
 export DM_DISABLE_UDEV=1
+if real_dmsetup=$(command -v dmsetup); then
+	mkdir -p /tmp/fst-bin
+	cat > /tmp/fst-bin/dmsetup <<EOF
+#!/bin/sh
+# links left by a removed device go first: libdevmapper would not replace them
+clean() {
+	for l in /dev/mapper/*; do
+		[ -L "\$l" ] && [ ! -e "\$l" ] && rm -f "\$l"
+	done
+}
+clean
+$real_dmsetup "\$@"
+rc=\$?
+case " \$* " in *" remove "*|*" remove_all "*) exit \$rc ;; esac
+for n in /sys/block/dm-*/dm/name; do
+	[ -r "\$n" ] || continue
+	name=\$(cat "\$n") dm=\${n#/sys/block/}
+	l=/dev/mapper/\$name dm=\${dm%%/*}
+	[ -n "\$name" ] && [ ! -L "\$l" ] || continue
+	rm -f "\$l" && ln -s "../\$dm" "\$l"
+done
+clean
+exit \$rc
+EOF
+	chmod 755 /tmp/fst-bin/dmsetup
+	export PATH=/tmp/fst-bin:$PATH
+fi
 
 config() { # name: export the fstests configuration of one section
 	unset MOUNT_OPTIONS TEST_FS_MOUNT_OPTS MKFS_OPTIONS
