@@ -19,9 +19,12 @@ export_dir=""
 [ "${1:-}" = --export ] && export_dir=${2:?usage: fstests-build.sh [--export DIR]}
 [ -r "$tarball" ] || { log "no fstests tarball at $tarball (set WBG_FSTESTS_TARBALL)"; exit 2; }
 bash "$here/ci/deps.sh" fstests
-# fstests runs some tests as these users; the guest sees this machine's /etc (read-only)
+# fstests runs some tests as these users; the guest sees this machine's /etc (read-only).
+# They need a shell: _require_user runs `su fsgqa` (with nologin, generic/462 did not run).
+# No password is set, so no one logs in as them.
 for u in fsgqa fsgqa2 123456-fsgqa; do
-	id "$u" > /dev/null 2>&1 || useradd -M -s /usr/sbin/nologin "$u" 2>/dev/null || true
+	id "$u" > /dev/null 2>&1 || useradd -M -s /bin/bash "$u" 2>/dev/null || true
+	[ "$(getent passwd "$u" | cut -d: -f7)" = /bin/bash ] || usermod -s /bin/bash "$u" 2>/dev/null || true
 done
 adds=$here/tests/fstests
 key=$( { sha256sum "$tarball"; cat "$adds/dio-read-mmap-race.c" "$adds"/generic/*; } | sha256sum | cut -c1-16)
