@@ -172,6 +172,14 @@ __s64 watch_entries = 0;
  * block_bio_queue returns at once while 0. */
 __s64 held_eps = 0;
 /*
+ * Bounce-aware mode: threads with an open episode. writeback_folio_end
+ * notes ends only while it is not 0, and returns at once otherwise: it
+ * runs for every folio, in completion (IRQ) context too, and a longer run
+ * there is more often nested in the same program on that CPU (which the
+ * kernel then skips: a recursion miss, i.e. a lost event).
+ */
+__s64 open_eps = 0;
+/*
  * Orders episodes against writeback ends (bounce-aware): a counter, not a
  * clock, which may tick coarsely (a guest on refined-jiffies has 4 ms).
  */
@@ -473,6 +481,8 @@ static __always_inline bool decide(struct stable_counters *c,
 	send_episode(c, &s->ep, s->ep_folio, bpf_ktime_get_ns() - s->ep.ts_ns,
 		     now, res);
 	set_mark(&s->ep_folio, 0);
+	if (bounce_aware)
+		__sync_fetch_and_add(&open_eps, -1);
 	return res == STABLE_RES_WAITED;
 }
 
@@ -540,6 +550,7 @@ static __always_inline void open_episode(struct stable_counters *c,
 	set_mark(&s->ep_folio, (__u64)folio);
 	if (bounce_aware) {
 		s->ep_seq = __sync_fetch_and_add(&order_seq, 1);
+		__sync_fetch_and_add(&open_eps, 1);
 		arm(c, (__u64)folio);
 	}
 }
@@ -946,7 +957,7 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 	struct bounce_watch *w;
 	__u64 key = (__u64)folio;
 
-	if (task_marks) {	/* an episode may be open */
+	if (open_eps) {
 		__u64 now = __sync_fetch_and_add(&order_seq, 1);
 
 		bpf_map_update_elem(&wb_ended, &key, &now, BPF_ANY);
