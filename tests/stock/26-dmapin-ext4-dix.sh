@@ -29,9 +29,11 @@ trap 'umount /mnt/sd 2>/dev/null; umount $src; losetup -d $loop; rm -f $img
 # one command in flight: writes queue behind it with their PI generated, so a page
 # changed meanwhile meets the guard check when the command arrives
 echo 1 > /sys/block/$dev/device/queue_depth || fail queue_depth
-# with discard: the disk still holds an earlier test's filesystem, and a sector whose data
-# was discarded but whose stored PI was not fails mkfs's read (GUARD check failed)
-mkfs.ext4 -q -F /dev/$dev && mount -t ext4 /dev/$dev /mnt/sd || fail "ext4 on /dev/$dev"
+# The disk holds test 20's filesystem, and the stock scsi_debug then returned zeros with an
+# old guard for a sector that mkfs reads (GUARD check failed on READ, mkfs fails, with or
+# without discard): rewrite the whole disk first, so every sector's PI matches its data.
+dd if=/dev/zero of=/dev/$dev bs=1M oflag=direct 2>/dev/null
+mkfs.ext4 -q -F -E nodiscard /dev/$dev && mount -t ext4 /dev/$dev /mnt/sd || fail "ext4 on /dev/$dev"
 
 n=1
 while [ $n -le $TRIES ]; do
