@@ -22,26 +22,8 @@ REPRO=$(readlink -f "${REPRO:-$here/build/workloads/stable_repro}")
 die() { echo "bench-hot-ab: $*" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || die "needs root"
 
-tmp=$(mktemp -d /var/tmp/wbg-ab.XXXXXX)
-loop= mnt=$tmp/mnt pids=()
-stats0=$(cat /proc/sys/kernel/bpf_stats_enabled)
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	echo "$stats0" > /proc/sys/kernel/bpf_stats_enabled
-	umount "$mnt" 2>/dev/null || true
-	[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
-truncate -s 512M "$tmp/img"
-loop=$(losetup -f --show "$tmp/img")
-mkfs.ext4 -q -F "$loop"
-echo 1 > "/sys/block/$(basename "$loop")/queue/stable_writes"
-mkdir -p "$mnt"
-mount "$loop" "$mnt"
+. "$(dirname "$0")/bench-lib.sh"
+bench_stable_fs wbg-ab
 
 ids() { bpftool prog show -j | jq -r ".[].id" | sort; }
 # start BIN -> sets NEWIDS (its tracing program ids) and appends to pids

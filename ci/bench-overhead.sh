@@ -43,29 +43,8 @@ for t in bpftrace bpftool jq losetup mkfs.ext4; do
 done
 [ -x "$WBG" ] && [ -x "$REPRO" ] || die "build wbguard and workloads first"
 
-tmp=$(mktemp -d /var/tmp/wbg-bench.XXXXXX)
-loop= mnt=$tmp/mnt pids=()
-stats0=$(cat /proc/sys/kernel/bpf_stats_enabled)
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	echo "$stats0" > /proc/sys/kernel/bpf_stats_enabled
-	umount "$mnt" 2>/dev/null || true
-	[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# bpftrace 0.17 attaches classic tracepoints only through tracefs.
-mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
-
-truncate -s 512M "$tmp/img"
-loop=$(losetup -f --show "$tmp/img")
-mkfs.ext4 -q -F "$loop"
-echo 1 > "/sys/block/$(basename "$loop")/queue/stable_writes"	# before mount
-mkdir -p "$mnt"
-mount "$loop" "$mnt"
+. "$(dirname "$0")/bench-lib.sh"
+bench_stable_fs wbg-bench
 
 load() {
 	local kb
