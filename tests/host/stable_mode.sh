@@ -89,6 +89,14 @@ if [ "$stable" = 1 ]; then
 	fi
 	w=$(json_field "$out" waits_stable_writer)
 	[ "$w" -gt 0 ] || fail "no stable-page wait by a writer"
+	# The pwrite writers wait in write_begin, a pairing only their next
+	# dirty makes (outside writeback, through the task_marks gate): waits
+	# by writers beyond page_mkwrite's (stable_then_waited) prove the gate
+	# opens. A gate that never opens still counts page_mkwrite's.
+	wb=$((w - $(json_field "$out" stable_then_waited)))
+	[ "$wb" -gt 0 ] || fail "no write_begin wait paired with its writer's dirty (task_marks gate shut?)"
+	[ "$(json_field "$out" dirtied_slow_path)" -gt 0 ] || fail "no dirty took the marked path"
+	[ "$(json_field "$out" task_marks_at_exit)" -eq 0 ] || fail "marks left at exit"
 	[ "$(json_field "$out" rewrites_under_writeback)" -eq 0 ] || fail "non-stable rewrites on a stable fs"
 else
 	[ "$(json_field "$out" dirtied_stable)" -eq 0 ] || fail "mapping seen as stable"
