@@ -79,6 +79,14 @@ const volatile __u32 targ_tgid = 0;
 const volatile bool all_events = false;
 const volatile bool emit_rewrites = false;
 const volatile bool latency = false;
+/*
+ * --writers: pair each write_begin wait (a stable folio, locked, a user
+ * thread) with its thread's next dirty, to count the writers that stable
+ * pages held back. Off by default: it puts a task-storage lookup, two
+ * atomics on a shared counter (task_marks) and the dirty's slow path on
+ * every such wait.
+ */
+const volatile bool pair_writers = false;
 const volatile bool bounce_aware = false;
 /* Bounce-aware mode: the page size, to tell a bio segment that holds a
  * whole folio. */
@@ -696,10 +704,11 @@ int BPF_PROG(wait_writeback, struct folio *folio, struct address_space *mapping)
 	c->c[STC_WAIT]++;
 	task = bpf_get_current_task_btf();
 	kthread = (task->flags & WBG_PF_KTHREAD) && !task->mm;
-	s = state_of(task);
+	/* while no thread holds a mark, no thread has state to decide */
+	s = task_marks ? state_of(task) : NULL;
 	if (s && s->ep_folio && decide(c, s, task, folio, true))
 		c->c[STC_WAIT_STABLE_WRITER]++;	/* page_mkwrite order */
-	else if (stable && !kthread && folio_locked(folio)) {
+	else if (pair_writers && stable && !kthread && folio_locked(folio)) {
 		/*
 		 * write_begin order is known at the thread's next dirty.
 		 * write_begin waits under the folio lock; fsync, msync and

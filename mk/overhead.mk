@@ -10,5 +10,13 @@
 
 .PHONY: bench-overhead
 
-bench-overhead: wbguard workloads
-	@WBG='$(BUILD)/wbguard' REPRO='$(BUILD)/workloads/stable_repro' bash ci/bench-overhead.sh
+bench-overhead: wbguard workloads $(BUILD)/bench/floor $(BUILD)/bench/floor.bpf.o
+	@WBG='$(BUILD)/wbguard' REPRO='$(BUILD)/workloads/stable_repro' FLOOR='$(BUILD)/bench/floor' FLOOR_OBJ='$(BUILD)/bench/floor.bpf.o' bash ci/bench-overhead.sh
+
+# The empty tp_btf programs that give bpf_stats' per-run floor for wbguard's attach kind.
+$(BUILD)/bench/floor.bpf.o: ci/bench/floor.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -I$(BUILD) -c $< -o $@
+$(BUILD)/bench/floor: ci/bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $< -lbpf

@@ -14,7 +14,7 @@ for stable in 1 0; do
 	wbg_fs ext4 "$stable"
 	echo "== stable_writes=$stable: $REPRO -f $MNT/f -t $SECS -y write (4 pwrite + 1 mmap writers)"
 	rc=0
-	"$WBG" stable --json --latency --dev "$MNT" -- "$REPRO" -f "$MNT/f" -t "$SECS" -y write \
+	"$WBG" stable --json --latency --writers --dev "$MNT" -- "$REPRO" -f "$MNT/f" -t "$SECS" -y write \
 		> "$WBG_TMP/s$stable.json" || rc=$?
 	grep -v '^{' "$WBG_TMP/s$stable.json" || true
 	for k in dirtied S1 stable_then_waited rewrites_under_writeback waits \

@@ -25,6 +25,7 @@ static struct env {
 	struct wbg_opts o;
 	bool show_rewrites;
 	bool latency;
+	bool writers;		/* --writers: pair write_begin waits */
 	bool bounce_aware;	/* the kernel bounces DMA-pinned folios */
 } env = {
 	.o = { .name = "stable", .ringbuf_kib = 4096, .max_reports = 20 },
@@ -41,11 +42,13 @@ static const char doc[] =
 "    such dirty at once. (page_mkwrite dirties first and then waits in\n"
 "    folio_wait_stable(): that order is counted, not reported.)\n"
 "S3 (info): the same on mappings without stable writes (rewrites under\n"
-"    writeback), folio_wait_writeback waits and those that held back a\n"
-"    writer; with --latency the time each waiter slept.\n"
+"    writeback), folio_wait_writeback waits; with --writers those that\n"
+"    held back a writer; with --latency the time each waiter slept.\n"
 "\n"
 "Only writeback tracepoints by default; --latency adds sched_switch\n"
-"(every context switch of the machine pays for it).\n"
+"(every context switch of the machine pays for it); --writers adds a\n"
+"task-storage lookup and two shared atomics to each stable wait under\n"
+"the folio lock, and a task lookup to the dirty that follows it.\n"
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
@@ -68,6 +71,7 @@ static const struct argp_option opts[] = {
 	WBG_OPT_JSON("events and a final summary"),
 	{ "rewrites", 'r', NULL, 0, "Also print each S3 rewrite under writeback", 0 },
 	{ "latency", 'L', NULL, 0, "Time waiters' sleep (attaches sched_switch: costs every context switch)", 0 },
+	{ "writers", 1000, NULL, 0, "Count the writers stable pages held back: pair each write_begin wait with its thread's next dirty (costs every such wait)", 0 },
 	WBG_OPT_ALL_EVENTS("Send every dirtied folio through the ring buffer (heavy; for testing loss accounting)"),
 	WBG_OPT_RINGBUF("4096"),
 	WBG_OPT_MAX_REPORTS(""),
@@ -85,6 +89,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'L':
 		env.latency = true;
+		break;
+	case 1000:
+		env.writers = true;
 		break;
 	default:
 		return wbg_parse_common(&env.o, key, arg, state);
@@ -185,7 +192,9 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		jw_u64(&j, "rewrites_under_writeback", c[STC_REWRITE_NONSTABLE]);
 		jw_u64(&j, "waits", c[STC_WAIT]);
 		jw_u64(&j, "waits_stable", c[STC_WAIT_STABLE]);
-		jw_u64(&j, "waits_stable_writer", c[STC_WAIT_STABLE_WRITER]);
+		jw_bool(&j, "writer_pairing", env.writers);
+		if (env.writers)	/* without it only page_mkwrite's are seen */
+			jw_u64(&j, "waits_stable_writer", c[STC_WAIT_STABLE_WRITER]);
 		jw_u64(&j, "waits_slept", c[STC_WAIT_SLEPT]);
 		wbg_hist_jw(&j, "wait_sleep_us", &st->wait_lat, 1000);
 		/* every field that can make the verdict unknown or unchecked */
@@ -231,9 +240,13 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	else
 		printf("  S3 folio_wait_writeback                %llu (sleep not timed: --latency)\n",
 		       (unsigned long long)c[STC_WAIT]);
-	printf("     on stable-writes mappings           %llu (writers held back: the waiter dirtied that folio: %llu)\n",
-	       (unsigned long long)c[STC_WAIT_STABLE],
-	       (unsigned long long)c[STC_WAIT_STABLE_WRITER]);
+	if (env.writers)
+		printf("     on stable-writes mappings           %llu (writers held back: the waiter dirtied that folio: %llu)\n",
+		       (unsigned long long)c[STC_WAIT_STABLE],
+		       (unsigned long long)c[STC_WAIT_STABLE_WRITER]);
+	else
+		printf("     on stable-writes mappings           %llu (writers held back: --writers)\n",
+		       (unsigned long long)c[STC_WAIT_STABLE]);
 	if (st->wait_lat.count) {
 		printf("  wait sleep time (us), p50 < %llu, p99 < %llu, max %llu:\n",
 		       (unsigned long long)(wbg_hist_percentile(&st->wait_lat, 50) / 1000),
@@ -306,8 +319,9 @@ static void snapshot(struct wbg_snap *s, const uint64_t *c,
 		     "S3: folios of other mappings rewritten under writeback.");
 	wbg_snap_add(s, "waits", WBG_COUNTER, c[STC_WAIT], "folio_wait_writeback calls.");
 	wbg_snap_add(s, "waits_stable", WBG_COUNTER, c[STC_WAIT_STABLE], "... on stable-writes mappings.");
-	wbg_snap_add(s, "waits_stable_writer", WBG_COUNTER, c[STC_WAIT_STABLE_WRITER],
-		     "... that held back a writer of that folio.");
+	if (env.writers)
+		wbg_snap_add(s, "waits_stable_writer", WBG_COUNTER, c[STC_WAIT_STABLE_WRITER],
+			     "... that held back a writer of that folio (--writers).");
 }
 
 static struct bpf_object *open_obj(void *ctx)
@@ -323,6 +337,7 @@ static struct bpf_object *open_obj(void *ctx)
 	skel->rodata->all_events = env.o.all_events;
 	skel->rodata->emit_rewrites = env.show_rewrites;
 	skel->rodata->latency = env.latency;
+	skel->rodata->pair_writers = env.writers;
 	skel->rodata->bounce_aware = env.bounce_aware;
 	skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
 	bpf_program__set_autoload(skel->progs.sched_switch, env.latency);

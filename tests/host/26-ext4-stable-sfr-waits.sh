@@ -13,7 +13,7 @@
 wbg_fs ext4 1
 out=$WBG_TMP/out.json wl=$WBG_TMP/wl.txt
 rc=0
-"$WBG" stable --json --dev "$MNT" -- \
+"$WBG" stable --json --writers --dev "$MNT" -- \
 	bash -c 'exec "$0" "$@" > "'"$wl"'"' "$REPRO" -f "$MNT/f" -w 1 -m 0 -t "${SECS:-4}" -q -y wait \
 	> "$out" || rc=$?
 cat "$wl" "$out"

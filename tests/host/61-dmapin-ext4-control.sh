@@ -8,7 +8,7 @@
 wbg_fs ext4 1
 out=$WBG_TMP/out.json wl=$WBG_TMP/wl.txt
 rc=0
-"$WBG" stable --json -m 1000000 --dev "$MNT" -- \
+"$WBG" stable --json --writers -m 1000000 --dev "$MNT" -- \
 	bash -c 'exec "$0" "$@" > "'"$wl"'"' "$REPRO" -f "$MNT/f" -t "${SECS:-6}" -q -y write \
 	> "$out" || rc=$?
 cat "$wl" "$out"

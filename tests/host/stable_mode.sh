@@ -50,7 +50,7 @@ if [ "$fstype" = btrfs ]; then
 fi
 out=$WBG_TMP/out.json
 rc=0
-"$WBG" stable --json --dev "$MNT" -- "$REPRO" -f "$MNT/f" -t "${WBG_STABLE_SECS:-6}" -q -y write > "$out" || rc=$?
+"$WBG" stable --json --writers --dev "$MNT" -- "$REPRO" -f "$MNT/f" -t "${WBG_STABLE_SECS:-6}" -q -y write > "$out" || rc=$?
 cat "$out"
 echo "WBG-MATRIX sub=stable fs=$fstype dev=$kind stable=$stable exit=$rc verdict=$(json_field "$out" verdict)" \
 	"S1=$(json_field "$out" S1) dirtied=$(json_field "$out" dirtied) dirtied_stable=$(json_field "$out" dirtied_stable)" \
