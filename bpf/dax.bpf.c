@@ -34,6 +34,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 targ_dev = 0;
 const volatile __u32 targ_tgid = 0;
 const volatile bool all_events = false;
+/* --mode mainline: the ml_* programs are loaded */
+const volatile bool mainline = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -238,6 +240,253 @@ int BPF_PROG(ext4_dax_write, struct inode *inode, void *map_, unsigned int found
 	return 0;
 }
 
+/* ---- mainline: D1 from events every kernel since 5.15 has --------------------- */
+/*
+ * --mode mainline rebuilds what the series' two events say from mainline
+ * ones, in the faulting thread:
+ *   iomap_iter           a DAX write fault's iteration starts (flags
+ *                        IOMAP_WRITE | IOMAP_FAULT | IOMAP_DAX, an ext4
+ *                        inode): open a window, note pos and len;
+ *   ext4_es_lookup_extent_exit, ext4_ext_map_blocks_exit
+ *                        the first lookup of that inode in the window is
+ *                        what ext4_iomap_begin() found (written,
+ *                        unwritten, or neither); a later lookup that finds
+ *                        it written means it was converted meanwhile;
+ *   ext4_ext_map_blocks_exit with EXT4_GET_BLOCKS_ZERO
+ *                        ext4_iomap_alloc() ran (only DAX passes ZERO),
+ *                        and the mapping it returned;
+ *   iomap_iter_dstmap    the iomap ext4_iomap_begin() returned, i.e. what
+ *                        dax_fault_iter() is about to map: send the lookup
+ *                        and the fault, as the series' events would, to
+ *                        the same verdict (tools/dax_verdict.c); close.
+ * dax_pte_fault_done / dax_pmd_fault_done close a window left open (an
+ * ext4_iomap_begin() error). The ext4 events fire for every block lookup
+ * of the machine: while no window is open (open_wins 0) they return at
+ * once, without looking at the task.
+ */
+#define WBG_IOMAP_WRITE	0x1
+#define WBG_IOMAP_FAULT	0x8
+#define WBG_IOMAP_DAX	0x100
+#define WBG_DAX_FAULT_WRITE (WBG_IOMAP_WRITE | WBG_IOMAP_FAULT | WBG_IOMAP_DAX)
+/* extent_status: the status bits sit above ES_SHIFT = 64 - ES_FLAGS (an
+ * anonymous enum, not reachable by CO-RE; unchanged since 4.x) */
+#define WBG_ES_SHIFT		59
+#define WBG_ES_WRITTEN		0x1
+#define WBG_ES_UNWRITTEN	0x2
+
+struct dax_win {
+	__u64 inode;
+	__u64 pos;
+	__u64 len;
+	__u32 open;
+	__u32 looked;		/* the first lookup was seen */
+	__u32 found;		/* DAX_MAP_* of the first lookup */
+	__u32 mflags;		/* DAX_MAP_* of the ZERO mapping, or a later lookup */
+	__u32 allocated;	/* ZERO mapping ran, or converted meanwhile */
+	__s32 ret;		/* the ZERO mapping's result */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct dax_win);
+} wins SEC(".maps");
+
+/* Threads with an open window; only the thread itself changes its own. */
+__s64 open_wins = 0;
+
+static __always_inline void win_close(struct dax_win *w)
+{
+	if (w->open) {
+		w->open = 0;
+		__sync_fetch_and_add(&open_wins, -1);
+	}
+}
+
+/* The current thread's open window on @inode, or NULL: cheap while none is open. */
+static __always_inline struct dax_win *win_of(struct inode *inode)
+{
+	struct dax_win *w;
+
+	if (!open_wins)
+		return NULL;
+	w = bpf_task_storage_get(&wins, bpf_get_current_task_btf(), NULL, 0);
+	if (!w || !w->open || w->inode != (__u64)inode)
+		return NULL;
+	return w;
+}
+
+SEC("tp_btf/iomap_iter")
+int BPF_PROG(ml_iter, struct iomap_iter *iter, const void *ops, unsigned long caller)
+{
+	struct inode *inode;
+	struct dax_win *w;
+
+	/* tracepoint arguments may be NULL to the verifier (7.x): test first */
+	if (!iter)
+		return 0;
+	inode = BPF_CORE_READ(iter, inode);
+	if ((BPF_CORE_READ(iter, flags) & WBG_DAX_FAULT_WRITE) != WBG_DAX_FAULT_WRITE)
+		return 0;
+	/* the fault's first call (no mapping yet), not the one that ends it */
+	if (BPF_CORE_READ(iter, iomap.length))
+		return 0;
+	if (!pass_filter(inode) || BPF_CORE_READ(inode, i_sb, s_magic) != DAX_EXT4_SUPER_MAGIC)
+		return 0;
+	w = bpf_task_storage_get(&wins, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!w) {
+		count(DXC_ML_NO_WINDOW);
+		return 0;
+	}
+	if (!w->open)
+		__sync_fetch_and_add(&open_wins, 1);
+	w->open = 1;
+	w->inode = (__u64)inode;
+	w->pos = BPF_CORE_READ(iter, pos);
+	w->len = BPF_CORE_READ(iter, len);
+	w->looked = 0;
+	w->found = 0;
+	w->mflags = 0;
+	w->allocated = 0;
+	w->ret = 0;
+	return 0;
+}
+
+/* A lookup result: the first is what ext4_iomap_begin() found. */
+static __always_inline void win_lookup(struct dax_win *w, int f)
+{
+	if (!w->looked) {
+		w->looked = 1;
+		w->found = f;
+	} else if ((w->found & DAX_MAP_UNWRITTEN) && (f & DAX_MAP_MAPPED) &&
+		   !(f & DAX_MAP_UNWRITTEN) && !w->allocated) {
+		/* written by now: converted by another writer meanwhile */
+		w->allocated = 1;
+		w->mflags = DAX_MAP_MAPPED;
+	}
+}
+
+SEC("tp_btf/ext4_es_lookup_extent_exit")
+int BPF_PROG(ml_es_lookup, struct inode *inode, struct extent_status *es, int found)
+{
+	struct dax_win *w = win_of(inode);
+	__u64 st;
+	int f = 0;
+
+	if (!w || !found || !es)
+		return 0;
+	st = BPF_CORE_READ(es, es_pblk) >> WBG_ES_SHIFT;
+	if (st & WBG_ES_UNWRITTEN)
+		f = DAX_MAP_UNWRITTEN;
+	else if (st & WBG_ES_WRITTEN)
+		f = DAX_MAP_MAPPED;
+	win_lookup(w, f);
+	return 0;
+}
+
+SEC("tp_btf/ext4_ext_map_blocks_exit")
+int BPF_PROG(ml_map_exit, struct inode *inode, unsigned int flags, void *map_, int ret)
+{
+	struct ext4_map_blocks___wbg *map = map_;
+	struct dax_win *w = win_of(inode);
+	int m;
+
+	if (!w || !map)
+		return 0;
+	m = norm_map_flags(BPF_CORE_READ(map, m_flags));
+	if (m < 0) {
+		count(DXC_CORE_MISSING);
+		return 0;
+	}
+	if (flags & WBG_EXT4_GET_BLOCKS_ZERO) {
+		/* ext4_iomap_alloc() for IOMAP_DAX: what it mapped */
+		w->allocated = 1;
+		w->mflags = m;
+		w->ret = ret;
+	} else {
+		win_lookup(w, ret > 0 ? m : 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/iomap_iter_dstmap")
+int BPF_PROG(ml_dstmap, struct inode *inode, struct iomap *iomap_)
+{
+	struct iomap___wbg *iomap = (void *)iomap_;
+	struct dax_win *w = win_of(inode);
+	struct dax_event e = {};
+	int blocks;
+
+	if (!w)
+		return 0;
+	if (!iomap || !common(inode, &e)) {
+		win_close(w);
+		return 0;
+	}
+	e.offset = BPF_CORE_READ(iomap, offset);
+	e.length = BPF_CORE_READ(iomap, length);
+	e.iomap_type = BPF_CORE_READ(iomap, type);
+	e.iomap_flags = BPF_CORE_READ(iomap, flags);
+	blocks = e.length >> e.blkbits;
+
+	/* what ext4_iomap_begin() found and did, as ext4_dax_iomap_write says */
+	e.type = DAX_EV_EXT4_WRITE;
+	e.found = w->found;
+	e.allocated = w->allocated;
+	e.mflags = w->allocated ? w->mflags :
+		   (e.iomap_type == DAX_IOMAP_MAPPED ? DAX_MAP_MAPPED :
+		    e.iomap_type == DAX_IOMAP_UNWRITTEN ? DAX_MAP_UNWRITTEN : 0);
+	e.ret = w->allocated && w->ret < 0 ? w->ret : (blocks > 0 ? blocks : 1);
+	e.lblk = e.offset >> e.blkbits;
+	e.len = blocks;
+	count(DXC_EXT4_WRITE);
+	if (e.ret < 0)
+		count(DXC_EXT4_ERROR);
+	else if ((e.found & DAX_MAP_UNWRITTEN) && e.allocated &&
+		 (e.mflags & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN | DAX_MAP_NEW)) ==
+		 (DAX_MAP_MAPPED | DAX_MAP_NEW))
+		count(DXC_EXT4_CONVERT);
+	else if (!(e.found & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) && e.allocated)
+		count(DXC_EXT4_ALLOC);
+	else if (e.found & DAX_MAP_MAPPED)
+		count(DXC_EXT4_OVERWRITE);
+	send(&e);
+
+	/* the fault that maps it, as dax_fault_iomap says */
+	e.type = DAX_EV_FAULT;
+	e.write = 1;
+	e.fault_flags = fault_flag_write();
+	e.pmd = w->len > 4096;	/* dax_iomap_pmd_fault() asks for PMD_SIZE */
+	e.pgoff = w->pos >> 12;
+	e.address = 0;		/* not in any mainline event of the fault */
+	e.found = e.mflags = e.allocated = 0;
+	e.ret = 0;
+	count(e.pmd ? DXC_IOMAP_PMD : DXC_IOMAP_PTE);
+	count(DXC_IOMAP_WRITE);
+	if (e.iomap_type == DAX_IOMAP_UNWRITTEN || e.iomap_type == DAX_IOMAP_HOLE)
+		count(DXC_IOMAP_WRITE_UNWRITTEN);
+	count(DXC_IOMAP_SENT);
+	send(&e);
+	win_close(w);
+	return 0;
+}
+
+/* A fault that ended without its iomap (ext4_iomap_begin() failed). */
+static __always_inline void ml_fault_end(void)
+{
+	struct dax_win *w;
+
+	if (!open_wins)
+		return;
+	w = bpf_task_storage_get(&wins, bpf_get_current_task_btf(), NULL, 0);
+	if (w && w->open) {
+		count(DXC_ML_UNFINISHED);
+		win_close(w);
+	}
+}
+
 /* ---- stock: counters ------------------------------------------------------------ */
 
 static __always_inline void fault_done(struct inode *inode, void *vmf_, int result,
@@ -270,6 +519,8 @@ static __always_inline void fault_done(struct inode *inode, void *vmf_, int resu
 SEC("tp_btf/dax_pte_fault_done")
 int BPF_PROG(pte_fault_done, struct inode *inode, void *vmf, int result)
 {
+	if (mainline)
+		ml_fault_end();
 	fault_done(inode, vmf, result, false);
 	return 0;
 }
@@ -278,6 +529,8 @@ SEC("tp_btf/dax_pmd_fault_done")
 int BPF_PROG(pmd_fault_done, struct inode *inode, void *vmf, unsigned long max_pgoff,
 	     int result)
 {
+	if (mainline)
+		ml_fault_end();
 	fault_done(inode, vmf, result, true);
 	return 0;
 }

@@ -99,6 +99,11 @@ enum dax_counter {
 	DXC_HOLE_PMD,		/* dax_pmd_load_hole */
 	DXC_STOCK_ZERO_CONVERT,	/* ext4_ext_handle_unwritten_extents with
 				 * EXT4_GET_BLOCKS_ZERO: a DAX zero+convert */
+	/* mainline mode (iomap_iter + ext4 lookups, see dax.bpf.c) */
+	DXC_ML_NO_WINDOW,	/* no task storage for a fault's window: not
+				 * followed (its fault is then unmatched) */
+	DXC_ML_UNFINISHED,	/* a window closed by the fault's end, no
+				 * iomap returned (ext4_iomap_begin() failed) */
 	DXC_RB_DROPS,		/* ring-buffer reservations that failed */
 	DXC_CORE_MISSING,	/* a needed kernel enum value is missing */
 	DXC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's

@@ -23,7 +23,7 @@
 #include "driver.h"
 #include "dax.skel.h"
 
-enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_STOCK };
+enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_MAINLINE, MODE_STOCK };
 
 static struct env {
 	struct wbg_opts o;
@@ -49,7 +49,10 @@ static const char doc[] =
 "dax_load_hole, dax_pmd_load_hole and ext4_ext_handle_unwritten_extents:\n"
 "fault, hole and zero+convert counts, but D1 is impossible (no tracepoint\n"
 "shows the iomap a fault maps nor what the lookup found) and the verdict is\n"
-"'unchecked'. 'auto' (default) picks series when the kernel has it.\n"
+"'unchecked'. 'mainline' rebuilds the series' two events from mainline\n"
+"ones (iomap_iter, iomap_iter_dstmap, ext4_es_lookup_extent_exit,\n"
+"ext4_ext_map_blocks_exit) in the faulting thread: D1 without the\n"
+"series. 'auto' (default) picks series when the kernel has it, else stock.\n"
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
@@ -68,7 +71,7 @@ static const struct argp_option opts[] = {
 	WBG_OPT_DEV,
 	WBG_OPT_PID,
 	WBG_OPT_JSON("violations and a final summary"),
-	{ "mode", 'M', "MODE", 0, "auto (default), series (exit 2 without the series' tracepoints) or stock", 0 },
+	{ "mode", 'M', "MODE", 0, "auto (default), series (exit 2 without the series' tracepoints), mainline (D1 from mainline events) or stock", 0 },
 	WBG_OPT_ALL_EVENTS("Also send read faults through the ring buffer (for testing loss accounting)"),
 	WBG_OPT_RINGBUF("4096"),
 	WBG_OPT_MAX_REPORTS(""),
@@ -86,10 +89,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			env.mode = MODE_AUTO;
 		else if (!strcmp(arg, "series"))
 			env.mode = MODE_SERIES;
+		else if (!strcmp(arg, "mainline"))
+			env.mode = MODE_MAINLINE;
 		else if (!strcmp(arg, "stock"))
 			env.mode = MODE_STOCK;
 		else
-			wbg_die("dax", "invalid mode '%s' (auto, series, stock)", arg);
+			wbg_die("dax", "invalid mode '%s' (auto, series, mainline, stock)", arg);
 		break;
 	default:
 		return wbg_parse_common(&env.o, key, arg, state);
@@ -100,9 +105,21 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct run {
 	struct dax_state st;
 	long reports;
-	bool series;
+	bool series;		/* the series' events */
+	bool mainline;		/* D1 rebuilt from mainline events */
 	struct dax_bpf *skel;
 };
+
+/* D1 can be judged: the series' events, or mainline's rebuilt */
+static bool d1_checkable(const struct run *run)
+{
+	return run->series || run->mainline;
+}
+
+static const char *mode_name(const struct run *run)
+{
+	return run->series ? "series" : run->mainline ? "mainline" : "stock";
+}
 
 static const char *map_flags_str(unsigned int f, char *buf, size_t n)
 {
@@ -177,13 +194,14 @@ static int on_event(void *ctx, void *data, size_t len)
 static const char *unchecked_why(const struct dax_result *r)
 {
 	if (!r->checked)
-		return "stock mode: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found, D1 cannot be checked";
+		return "stock mode: the fault, hole and conversion events show neither the iomap a DAX fault maps nor what ext4's lookup found, D1 is not checked (--mode mainline checks it)";
 	return "no ext4 DAX write fault was seen in the traced scope: D1 judged nothing";
 }
 
 static void report(const struct run *run, const struct dax_counts *cnt,
-		   const struct dax_result *r, bool series, double secs)
+		   const struct dax_result *r, double secs)
 {
+	bool series = d1_checkable(run);	/* the judged fields */
 	const struct dax_state *st = &run->st;
 	const uint64_t *c = cnt->c;
 	/* conversions: exact in series mode; the stock count otherwise */
@@ -195,7 +213,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		jw_begin(&j, stdout);
 		jw_str(&j, "type", "summary");
 		jw_str(&j, "subject", "dax");
-		jw_str(&j, "mode", series ? "series" : "stock");
+		jw_str(&j, "mode", mode_name(run));
 		jw_double(&j, "seconds", secs, 3);
 		jw_u64(&j, "faults_pte", c[DXC_PTE_DONE]);
 		jw_u64(&j, "faults_pmd", c[DXC_PMD_DONE]);
@@ -229,7 +247,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		} else {
 			jw_null(&j, "D1");
 			jw_arr(&j, "impossible");
-			jw_str(&j, NULL, "D1: no stock tracepoint shows the iomap a DAX fault maps nor what ext4's lookup found");
+			jw_str(&j, NULL, "D1: stock mode's events show neither the iomap a DAX fault maps nor what ext4's lookup found (--mode mainline rebuilds both)");
 			jw_arr_end(&j);
 		}
 		/* every field that can make the verdict unknown or unchecked */
@@ -248,7 +266,8 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		return;
 	}
 	printf("\nwbguard dax: %.1f s, %s mode\n", secs,
-	       series ? "series (dax_fault_iomap + ext4_dax_iomap_write)" :
+	       run->series ? "series (dax_fault_iomap + ext4_dax_iomap_write)" :
+	       run->mainline ? "mainline (iomap_iter + ext4 lookups, rebuilt)" :
 	       "stock tracepoints");
 	printf("  PTE faults                             %llu (write %llu, major %llu, errors %llu)\n",
 	       U(c[DXC_PTE_DONE]), U(c[DXC_PTE_DONE_WRITE]), U(c[DXC_PTE_MAJOR]),
@@ -259,7 +278,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 	       U(c[DXC_HOLE_PTE]), U(c[DXC_HOLE_PMD]));
 	printf("  zero+convert of unwritten extents      %llu\n", U(conversions));
 	if (series) {
-		printf("  dax_fault_iomap                        PTE %llu, PMD %llu, write %llu, read %llu\n",
+		printf("  iomap of DAX faults                    PTE %llu, PMD %llu, write %llu, read %llu\n",
 		       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
 		       U(c[DXC_IOMAP_WRITE]), U(c[DXC_IOMAP_READ]));
 		printf("  write faults mapped                    %llu (refused unwritten/hole iomap: %llu, other fs: %llu)\n",
@@ -276,9 +295,9 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 			printf("  ext4 write faults without their lookup %llu (cannot be judged)\n",
 			       U(r->unmatched));
 	} else {
-		printf("  D1                                     not checked: needs the series' tracepoints\n"
-		       "                                         (no stock tracepoint shows the iomap a DAX fault\n"
-		       "                                         maps nor what ext4's lookup found)\n");
+		printf("  D1                                     not checked in stock mode: its events show neither\n"
+		       "                                         the iomap a DAX fault maps nor what ext4's lookup\n"
+		       "                                         found (--mode mainline rebuilds both)\n");
 	}
 	printf("  events lost (ring buffer full)         %llu\n", U(r->lost));
 	if (r->core_missing)
@@ -301,6 +320,10 @@ static const char *const stock_tps[] = {
 };
 static const char *const series_tps[] = {
 	"dax_fault_iomap", "ext4_dax_iomap_write", NULL,
+};
+static const char *const mainline_tps[] = {
+	"iomap_iter", "iomap_iter_dstmap", "ext4_es_lookup_extent_exit",
+	"ext4_ext_map_blocks_exit", NULL,
 };
 
 /* Does the running kernel have every tracepoint of @tps (vmlinux or the
@@ -348,9 +371,16 @@ static struct bpf_object *open_obj(void *ctx)
 	run->skel->rodata->targ_tgid = env.o.pid;
 	run->skel->rodata->all_events = env.o.all_events;
 	run->skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
+	run->skel->rodata->mainline = run->mainline;
 	if (!run->series) {
 		bpf_program__set_autoload(run->skel->progs.fault_iomap, false);
 		bpf_program__set_autoload(run->skel->progs.ext4_dax_write, false);
+	}
+	if (!run->mainline) {
+		bpf_program__set_autoload(run->skel->progs.ml_iter, false);
+		bpf_program__set_autoload(run->skel->progs.ml_es_lookup, false);
+		bpf_program__set_autoload(run->skel->progs.ml_map_exit, false);
+		bpf_program__set_autoload(run->skel->progs.ml_dstmap, false);
 	}
 	return run->skel->obj;
 }
@@ -366,8 +396,8 @@ static void started(void *ctx)
 
 	if (!env.o.json)
 		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s\n",
-			run->series ? "series" : "stock",
-			run->series ? "" : " (D1 not checked: the kernel lacks the series' tracepoints)",
+			mode_name(run),
+			d1_checkable(run) ? "" : " (D1 not checked: --mode mainline checks it)",
 			wbg_scope(&env.o));
 }
 
@@ -379,9 +409,9 @@ static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
 	struct dax_result r;
 
 	memcpy(cnt.c, c, sizeof(cnt.c));
-	r = dax_finish(&run->st, &cnt, run->series);
+	r = dax_finish(&run->st, &cnt, d1_checkable(run));
 	if (final)
-		report(run, &cnt, &r, run->series, secs);
+		report(run, &cnt, &r, secs);
 	snapshot(snap, run, c, &r, secs);
 	return r.verdict;
 }
@@ -410,7 +440,7 @@ int cmd_dax(int argc, char **argv)
 	struct wbg_kbtf k;
 	char why[512];
 	uint32_t rb_bytes;
-	bool series;
+	bool series, mainline = false;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
@@ -421,12 +451,18 @@ int cmd_dax(int argc, char **argv)
 	 * ext4's in its module BTF when it is a module: it must be loaded) */
 	wbg_preflight("dax", stock_tps, &k);
 	series = have_tracepoints(&k, series_tps, why, sizeof(why));
-	wbg_kbtf_close(&k);
 	if (env.mode == MODE_SERIES && !series)
-		wbg_die("dax", "%s: this kernel lacks the wbguard series, so D1 cannot be checked (--mode stock counts faults only)",
+		wbg_die("dax", "%s: this kernel lacks the wbguard series (--mode mainline checks D1 from mainline events)",
 			why);
+	if (env.mode == MODE_MAINLINE) {
+		if (!have_tracepoints(&k, mainline_tps, why, sizeof(why)))
+			wbg_die("dax", "%s: --mode mainline needs it", why);
+		series = false;
+		mainline = true;
+	}
 	if (env.mode == MODE_STOCK)
 		series = false;
+	wbg_kbtf_close(&k);
 	wbg_setup_libbpf_log(env.o.verbose);
 
 	run = calloc(1, sizeof(*run));
@@ -434,6 +470,7 @@ int cmd_dax(int argc, char **argv)
 		wbg_die("dax", "out of memory");
 	dax_state_init(&run->st);
 	run->series = series;
+	run->mainline = mainline;
 	sub.ctx = run;
 	return wbg_drive(&sub);
 }
