@@ -340,7 +340,9 @@ int BPF_PROG(ml_iter, struct iomap_iter *iter, const void *ops, unsigned long ca
 		count(DXC_ML_NO_WINDOW);
 		return 0;
 	}
-	if (!w->open)
+	if (w->open)	/* the last fault's iomap never came */
+		count(DXC_ML_UNFINISHED);
+	else
 		__sync_fetch_and_add(&open_wins, 1);
 	w->open = 1;
 	w->inode = (__u64)inode;

@@ -102,8 +102,12 @@ enum dax_counter {
 	/* mainline mode (iomap_iter + ext4 lookups, see dax.bpf.c) */
 	DXC_ML_NO_WINDOW,	/* no task storage for a fault's window: not
 				 * followed (its fault is then unmatched) */
-	DXC_ML_UNFINISHED,	/* a window closed by the fault's end, no
-				 * iomap returned (ext4_iomap_begin() failed) */
+	DXC_ML_UNFINISHED,	/* a window closed by the fault's end or
+				 * replaced by the next fault without its
+				 * iomap (ext4_iomap_begin() failed, or the
+				 * iomap_iter_dstmap run was missed) */
+	DXC_ML_DSTMAP_MISSES,	/* filled by userspace: the recursion misses
+				 * of ml_dstmap alone (see dax_finish()) */
 	DXC_RB_DROPS,		/* ring-buffer reservations that failed */
 	DXC_CORE_MISSING,	/* a needed kernel enum value is missing */
 	DXC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's

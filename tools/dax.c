@@ -253,6 +253,11 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		/* every field that can make the verdict unknown or unchecked */
 		jw_u64(&j, "lost", r->lost);
 		jw_u64(&j, "bpf_recursion_misses", c[DXC_BPF_MISSES]);
+		if (run->mainline) {
+			jw_u64(&j, "recursion_misses_excused", r->misses_excused);
+			jw_u64(&j, "windows_unfinished", c[DXC_ML_UNFINISHED]);
+			jw_u64(&j, "windows_untracked", c[DXC_ML_NO_WINDOW]);
+		}
 		jw_bool(&j, "stream_short", r->stream_short);
 		jw_u64(&j, "bad_events", st->bad_events);
 		jw_u64(&j, "unmatched", r->unmatched);
@@ -401,6 +406,19 @@ static void started(void *ctx)
 			wbg_scope(&env.o));
 }
 
+/* The recursion misses of one program (bpf_prog_info). */
+static uint64_t prog_misses(const struct bpf_program *prog)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_program__fd(prog);
+
+	memset(&info, 0, sizeof(info));
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
 static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
 			      double secs, struct wbg_snap *snap)
 {
@@ -409,6 +427,8 @@ static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
 	struct dax_result r;
 
 	memcpy(cnt.c, c, sizeof(cnt.c));
+	if (run->mainline)
+		cnt.c[DXC_ML_DSTMAP_MISSES] = prog_misses(run->skel->progs.ml_dstmap);
 	r = dax_finish(&run->st, &cnt, d1_checkable(run));
 	if (final)
 		report(run, &cnt, &r, secs);

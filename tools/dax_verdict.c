@@ -228,6 +228,21 @@ struct dax_result dax_finish(const struct dax_state *st,
 
 	r.d1 = st->d1_violations;
 	r.lost = cnt->c[DXC_RB_DROPS] + cnt->c[DXC_BPF_MISSES];
+	/*
+	 * Mainline mode: a missed iomap_iter_dstmap run (7.x runs tracepoint
+	 * BPF preemptibly, and iomap_iter_dstmap fires for every iomap
+	 * operation of the machine) lost a judged fault only if that thread
+	 * had a window open; that window then ends without its iomap, which
+	 * the fault's end or the thread's next fault counts (ML_UNFINISHED).
+	 * None of those: the misses were other threads' iomap operations.
+	 */
+	if (!cnt->c[DXC_ML_UNFINISHED] &&
+	    cnt->c[DXC_ML_DSTMAP_MISSES] <= cnt->c[DXC_BPF_MISSES]) {
+		r.misses_excused = cnt->c[DXC_ML_DSTMAP_MISSES];
+		r.lost -= r.misses_excused;
+	}
+	/* a fault whose window could not be kept was not followed */
+	r.lost += cnt->c[DXC_ML_NO_WINDOW];
 	r.core_missing = cnt->c[DXC_CORE_MISSING] != 0;
 	r.checked = series;
 	r.unmatched = st->write_faults_unmatched + st->table_full;

@@ -96,6 +96,8 @@ struct dax_result {
 	bool core_missing;
 	bool checked;			/* series mode: D1 could be checked */
 	uint64_t unmatched;		/* judged impossible: see above */
+	uint64_t misses_excused;	/* mainline: ml_dstmap misses that
+					 * provably lost no judged fault */
 };
 
 enum dax_class {

@@ -240,6 +240,36 @@ static void drops_make_unknown(void)
 	CHECK(dax_finish(st, &cnt, true).verdict == WBG_VIOLATION);
 }
 
+/* Mainline mode: iomap_iter_dstmap misses with no window left unfinished
+ * lost no judged fault; with one, they may have: unknown. */
+static void mainline_dstmap_misses(void)
+{
+	struct dax_result r;
+
+	reset();
+	lookup(1, 5, 1, DAX_MAP_UNWRITTEN, 1, CONVERTED, 1);
+	fault(1, 5 << 12, 1, 0, DAX_IOMAP_MAPPED, DAX_IOMAP_F_NEW);
+	cnt.c[DXC_BPF_MISSES] = 2;
+	cnt.c[DXC_ML_DSTMAP_MISSES] = 2;
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_PASS);
+	CHECK(r.lost == 0 && r.misses_excused == 2);
+	/* a window ended without its iomap: the misses count */
+	cnt.c[DXC_ML_UNFINISHED] = 1;
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_UNKNOWN);
+	CHECK(r.lost == 2 && r.misses_excused == 0);
+	/* another program's miss is never excused */
+	cnt.c[DXC_ML_UNFINISHED] = 0;
+	cnt.c[DXC_BPF_MISSES] = 3;
+	r = dax_finish(st, &cnt, true);
+	CHECK(r.verdict == WBG_UNKNOWN && r.lost == 1);
+	/* a fault without a window was not followed */
+	cnt.c[DXC_BPF_MISSES] = 2;
+	cnt.c[DXC_ML_NO_WINDOW] = 1;
+	CHECK(dax_finish(st, &cnt, true).verdict == WBG_UNKNOWN);
+}
+
 /* Fewer events arrived than the BPF side sent, without counted drops. */
 static void short_stream_is_unknown(void)
 {
@@ -377,6 +407,7 @@ int main(void)
 	RUN(other_fs_not_judged);
 	RUN(write_syscall_lookups);
 	RUN(drops_make_unknown);
+	RUN(mainline_dstmap_misses);
 	RUN(short_stream_is_unknown);
 	RUN(core_missing_is_unknown);
 	RUN(bad_event_type);
