@@ -52,7 +52,8 @@ static const char doc[] =
 "'unchecked'. 'mainline' rebuilds the series' two events from mainline\n"
 "ones (iomap_iter, iomap_iter_dstmap, ext4_es_lookup_extent_exit,\n"
 "ext4_ext_map_blocks_exit) in the faulting thread: D1 without the\n"
-"series. 'auto' (default) picks series when the kernel has it, else stock.\n"
+"series. 'auto' (default) picks series when the kernel has it, else\n"
+"mainline, else stock.\n"
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
@@ -482,6 +483,9 @@ int cmd_dax(int argc, char **argv)
 	}
 	if (env.mode == MODE_STOCK)
 		series = false;
+	/* auto without the series: D1 from mainline events where they exist */
+	if (env.mode == MODE_AUTO && !series)
+		mainline = have_tracepoints(&k, mainline_tps, why, sizeof(why));
 	wbg_kbtf_close(&k);
 	wbg_setup_libbpf_log(env.o.verbose);
 

@@ -1,11 +1,11 @@
 #!/bin/sh
 # wbguard dax on a stock kernel: ext4 -o dax on /dev/pmem0 (nd_pmem from the package, the
-# region from memmap= on the command line), the dax_fault workload. Without the series no
-# tracepoint shows the iomap a fault maps, so D1 cannot be judged: auto mode must pick stock
-# mode, count the faults and the zero+convert of unwritten extents, say D1 is impossible and
-# end unchecked (exit 5), never pass; the workload's data checks pass before and after a remount.
-# Then --mode mainline (D1 rebuilt from iomap_iter, iomap_iter_dstmap and ext4's lookups) judges
-# D1 on the same stock kernel: pass, write faults judged, some met unwritten extents, D1 0.
+# region from memmap= on the command line), the dax_fault workload. --mode stock counts the
+# faults and the zero+convert of unwritten extents, says D1 is not checked and ends unchecked
+# (exit 5), never pass; the workload's data checks pass before and after a remount. Then auto
+# mode, which picks mainline without the series (D1 rebuilt from iomap_iter, iomap_iter_dstmap
+# and ext4's lookups), judges D1 on the same stock kernel: pass, write faults judged, some met
+# unwritten extents, D1 0.
 set -u
 . "$WBG_TOP/tests/stock/stock_lib.sh"
 # the legacy e820 pmem region (memmap=) needs nd_e820 where it is a module: standalone, not only after test 10
@@ -22,7 +22,7 @@ mkdir -p $mnt
 mkfs.ext4 -q -F -b 4096 -E nodiscard $dev || fail mkfs.ext4
 mount -t ext4 -o dax $dev $mnt || fail "mount -o dax"
 out=/tmp/dax-stock.json rc=0
-$WBG dax --json --dev $mnt -- $wl -f $mnt/f -t 1 > $out 2>/tmp/dax-stock.err || rc=$?
+$WBG dax --mode stock --json --dev $mnt -- $wl -f $mnt/f -t 1 > $out 2>/tmp/dax-stock.err || rc=$?
 cat /tmp/dax-stock.err; grep -v '"type":"summary"' $out | head -n 5; grep '"type":"summary"' $out
 umount $mnt || fail umount
 e2fsck -fn $dev >/dev/null || fail "e2fsck found errors"
@@ -46,7 +46,8 @@ grep -q 'result=ok' $out || fail "workload data check failed"
 mount -t ext4 -o dax $dev $mnt || fail "mount for mainline mode"
 rm -f $mnt/f
 ml=/tmp/dax-mainline.json mrc=0
-$WBG dax --mode mainline --json --dev $mnt -- $wl -f $mnt/f -t 1 > $ml 2>/tmp/dax-mainline.err || mrc=$?
+# auto: no series on a stock kernel, so mainline
+$WBG dax --json --dev $mnt -- $wl -f $mnt/f -t 1 > $ml 2>/tmp/dax-mainline.err || mrc=$?
 cat /tmp/dax-mainline.err; grep '"type":"summary"' $ml
 umount $mnt || fail umount
 echo "WBG-MATRIX sub=dax-mainline fs=ext4 dev=pmem0 mode=$(field $ml mode) exit=$mrc verdict=$(field $ml verdict)" \
