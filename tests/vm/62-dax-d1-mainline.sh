@@ -11,20 +11,8 @@
 # unwritten extent to DAX as MAPPED, without ext4_iomap_alloc()): D1 > 0,
 # verdict violation, exit 1 — the same finding as the series' events.
 set -u
-w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/dax
-[ -x $w ] || { echo "FAIL: no $w (make vm-bins)"; exit 1; }
-[ -b $dev ] || { echo "FAIL: no $dev"; exit 1; }
-mutation=
-for a in $(cat /proc/cmdline); do
-	case "$a" in wbg.mutation=*) mutation=${a#wbg.mutation=} ;; esac
-done
-fail() { echo "FAIL: $*"; exit 1; }
-trap 'umount $mnt 2>/dev/null' EXIT
-field() { grep '"type":"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; }
-
-mkdir -p $mnt
-mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512,nodiscard $dev || fail mkfs
-mount -t ext4 -o dax $dev $mnt || fail "mount -o dax"
+. $WBG_TOP/tests/vm/dax_lib.sh
+dax_mount
 out=/tmp/dax-ml.json rc=0
 $w dax --mode mainline --json --dev $mnt -- $wl -f $mnt/f -D -t 2 > $out 2>/tmp/dax-ml.err || rc=$?
 cat /tmp/dax-ml.err; grep -v '"type":"summary"' $out | head -n 5; grep '"type":"summary"' $out
