@@ -114,3 +114,15 @@ series_symbols() {
 	git -C "$tree" diff "${commits[0]}" "${commits[-1]}" -- '*Kconfig*' |
 		sed -n 's/^+config \([A-Z0-9_]*\).*/\1/p' | sort -u
 }
+
+# debian_config_into DIR CONFIG: Debian's config in build dir DIR, olddefconfig'd for this
+# tree and compiler (Debian builds with gcc-14, Debian 12 has gcc-12). Debian's signing
+# certificates (debian/certs) are not in linux-source: no trusted/revocation key files, a
+# throw-away module signing key is generated as for any local build.
+debian_config_into() {
+	mkdir -p "$1"
+	cp "$2" "$1/.config"
+	"$tree/scripts/config" --file "$1/.config" --set-str SYSTEM_TRUSTED_KEYS "" \
+		--set-str SYSTEM_REVOCATION_KEYS "" --set-str MODULE_SIG_KEY certs/signing_key.pem
+	kmake "$1" -s CC="$ccache gcc" olddefconfig >/dev/null
+}

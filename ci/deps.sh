@@ -19,6 +19,9 @@ vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves cc
 # git send-email: sending the series (ci/cc-cmd.sh as its --cc-cmd) and the
 # dry run of it (README, "The patch series").
 vm_pkgs+=(git-email)
+# build coverage of the series (make series-buildcov): sparse (make C=2), and clang 19
+# (7.3 needs LLVM >= 17; Debian 12's default clang is 14): clang-19, lld-19, llvm-19 (LLVM=-19)
+vm_pkgs+=(sparse clang-19 lld-19 llvm-19)
 # fstests' README (Debian section), less what only other filesystems, network
 # tests or dump/restore tests use.
 fstests_pkgs=(acl attr autoconf automake bc gawk indent libacl1-dev libattr1-dev libaio-dev

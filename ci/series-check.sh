@@ -2,7 +2,9 @@
 # make series-check: the series applies to the pristine base with git am,
 # one patch at a time, without fuzz; every prefix builds (incremental
 # build of the guest kernel config); checkpatch.pl --strict per patch.
-# Prints a table and exits non-zero on any failure.
+# Then the build coverage (ci/series-buildcov.sh: W=1, sparse, no-tracing
+# prefixes, clang, Debian's config; SERIES_CHECK_BUILDCOV=0 leaves it out).
+# Prints a table per step, each timed, and exits non-zero on any failure.
 #
 # checkpatch CHECKs are reported but do not fail the run (TRACE_EVENT
 # macros always draw some); ERRORs and WARNINGs fail it unless the patch
@@ -46,6 +48,7 @@ for f in "${files[@]}"; do
 done
 
 # 2. Every prefix builds: the guest kernel, incrementally, prefix by prefix.
+t_am=$(( $(date +%s) - t_all )); t_build=$(date +%s)
 if [ "${SERIES_CHECK_BUILD:-1}" = 1 ]; then
 	for ((k = 1; k <= ${#files[@]}; k++)); do
 		p=${files[k - 1]##*/}
@@ -63,6 +66,16 @@ if [ "${SERIES_CHECK_BUILD:-1}" = 1 ]; then
 	done
 fi
 
+t_build=$(( $(date +%s) - t_build ))
+
+# 3. Build coverage beyond the guest config (its own table).
+buildcov=skipped t_cov=0
+if [ "${SERIES_CHECK_BUILDCOV:-1}" = 1 ] && [ "$fails" -eq 0 ]; then
+	t_cov=$(date +%s)
+	if bash "$here/ci/series-buildcov.sh"; then buildcov=ok; else buildcov=FAIL; fails=$((fails + 1)); fi
+	t_cov=$(( $(date +%s) - t_cov ))
+fi
+
 printf '\n%-4s %-66s %-6s %-16s %s\n' "#" "patch" "git am" "checkpatch" "build"
 i=0
 for f in "${files[@]}"; do
@@ -70,5 +83,6 @@ for f in "${files[@]}"; do
 	printf '%-4s %-66.66s %-6s %-16s %s\n' "$i" "$p" "${am_ok[$p]:--}" "${cp_res[$p]:--}" \
 		"${build_res[$p]:--}${build_t[$p]:+ (${build_t[$p]}s)}"
 done
+echo "series-check: git am + checkpatch ${t_am}s, guest-config prefix builds ${t_build}s, build coverage $buildcov ${t_cov}s"
 echo "series-check: ${#files[@]} patches, $fails failure(s), $(( $(date +%s) - t_all ))s"
 [ "$fails" -eq 0 ]

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# make series-buildcov (called by make series-check): the series builds beyond the guest
+# kernel. Parts (BUILDCOV_PARTS, default all, in this order):
+#   w1       W=1 on the objects the series touches (ci/buildcov-lib.sh: buildcov_targets),
+#            guest config, base and last prefix: a warning of the last prefix that the base
+#            does not have (file + message, line numbers ignored) fails
+#   sparse   make C=2 on the same objects, same comparison; Debian 12's sparse (0.6.4) is first
+#            tried on one object: if it cannot parse 7.3's headers the part says so (n/a,
+#            not a pass) and stops
+#   notrace  every prefix, touched objects, a config without CONFIG_TRACING (guest fragments +
+#            kernel-config/notrace.config), each Kconfig symbol the series adds =n and =y
+#   clang    the last prefix, full bzImage, clang-19 (LLVM=-19), guest config; the touched
+#            objects' clang warnings compared with the base's like w1
+#   debian   Debian's 7.3.4 stock config (ci/debian-config.sh, olddefconfig): the last prefix's
+#            touched directories (ext4 is a module there), timed; the full build with modules
+#            is ci/debian-full-build.sh (make series-debian-full), not run here
+# Build dirs: $WBG_CACHE/buildcov/<part>, incremental, ccache; the source is a scratch
+# worktree of the base ($WBG_CACHE/linux-buildcov). Every kernel make holds the kernel-build
+# lock for its own duration only. Prints a table; exit 1 on a failure.
+. "$(dirname "$0")/series-lib.sh"
+. "$here/ci/buildcov-lib.sh"
+series_base
+buildcov_tree
+read -r -a parts <<<"${BUILDCOV_PARTS:-w1 sparse notrace clang debian}"
+mkdir -p "$buildcov/logs"
+logs=$buildcov/logs
+N=$(( ${#commits[@]} - 1 ))
+mapfile -t targets < <(buildcov_targets)
+mapfile -t syms < <(series_symbols)
+log "touched targets: ${targets[*]}"
+log "series Kconfig symbols: ${syms[*]:-none}"
+fails=0
+declare -A res tim
+t_all=$(date +%s)
+
+# --- warnings: "file: severity: message" (line/column dropped: lines move between base
+# and the series), sorted, one a line; the comparison is a multiset difference.
+warnings() { # LOG
+	grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error): ' "$1" |
+		sed -E 's/^([^ :]+):[0-9]+(:[0-9]+)?: /\1: /' | sort || true
+}
+new_warnings() { # BASELOG LASTLOG: lines of LAST not in BASE
+	comm -13 <(warnings "$1") <(warnings "$2")
+}
+# delete the objects of the targets in build dir $1, so that the next make compiles (or with
+# ccache: replays, warnings included) every one of them
+drop_objects() {
+	local t
+	for t in "${targets[@]}"; do
+		case "$t" in
+		*/) if [ -d "$1/$t" ]; then find "$1/$t" -name '*.o' -delete; fi ;;
+		*) rm -f "$1/$t" ;;
+		esac
+	done
+}
+# compile the targets once on each side (base, last) in build dir $1 with make vars $2..,
+# forced; logs $logs/$part-{base,last}.log; sets cmp_rc (1 = make failed)
+base_vs_last() { # PART DIR MAKEVARS...
+	local part=$1 dir=$2 side c
+	shift 2
+	cmp_rc=0
+	for side in base last; do
+		[ $side = base ] && c=${commits[0]} || c=${commits[N]}
+		tree_at "$c"
+		kmake "$dir" -s "$@" olddefconfig >/dev/null
+		drop_objects "$dir"
+		kmake "$dir" "$@" "${targets[@]}" > "$logs/$part-$side.log" 2>&1 ||
+			{ cmp_rc=1; log "$part: make failed on the $side"; tail -n 30 "$logs/$part-$side.log" >&2; }
+	done
+}
+report_new() { # PART: prints the new warnings, sets res
+	local part=$1 new nb nl
+	new=$(new_warnings "$logs/$part-base.log" "$logs/$part-last.log")
+	nb=$(warnings "$logs/$part-base.log" | wc -l); nl=$(warnings "$logs/$part-last.log" | wc -l)
+	if [ "$cmp_rc" != 0 ]; then
+		res[$part]="FAIL (make failed, $logs/$part-*.log)"; fails=$((fails + 1))
+	elif [ -n "$new" ]; then
+		res[$part]="FAIL: $(wc -l <<<"$new") new (base $nb, series $nl)"; fails=$((fails + 1))
+		sed 's/^/    new: /' <<<"$new" >&2
+	else
+		res[$part]="ok: no new warnings (base $nb, series $nl)"
+	fi
+}
+
+part_w1() {
+	local dir=$buildcov/w1
+	tree_at "${commits[0]}"
+	[ -f "$dir/.config" ] || guest_config "$dir"
+	base_vs_last w1 "$dir" CC="$ccache gcc" W=1
+	report_new w1
+}
+
+part_sparse() {
+	local dir=$buildcov/w1 one out
+	command -v sparse >/dev/null || { res[sparse]="FAIL: sparse not installed (ci/deps.sh vm)"; fails=$((fails + 1)); return; }
+	[ -f "$dir/.config" ] || part_w1
+	# one file first: can this sparse parse 7.3's headers at all?
+	one=$(git -C "$tree" diff --name-only "${commits[0]}" "${commits[N]}" -- '*.c' | head -n1)
+	tree_at "${commits[0]}"
+	[ -f "$tree/$one" ] || one=$(git -C "$tree" diff --name-only --diff-filter=M "${commits[0]}" "${commits[N]}" -- '*.c' | head -n1)
+	kmake "$dir" -s CC="$ccache gcc" W=1 olddefconfig >/dev/null
+	kmake "$dir" CC="$ccache gcc" W=1 C=2 "${one%.c}.o" > "$logs/sparse-one.log" 2>&1 || true
+	out=$(grep -E ': error: ' "$logs/sparse-one.log" | head -n 3 || true)
+	if [ -n "$out" ]; then
+		res[sparse]="n/a: $(sparse --version 2>&1 | head -n1) cannot parse ${one%.c}.o: $(head -n1 <<<"$out")"
+		log "sparse on ${one%.c}.o (base):"; sed 's/^/    /' <<<"$out" >&2
+		return
+	fi
+	# C=2: sparse on every target object whether or not it is recompiled; same W=1 so
+	# nothing recompiles
+	local side c
+	cmp_rc=0
+	for side in base last; do
+		[ $side = base ] && c=${commits[0]} || c=${commits[N]}
+		tree_at "$c"
+		kmake "$dir" -s CC="$ccache gcc" W=1 olddefconfig >/dev/null
+		kmake "$dir" CC="$ccache gcc" W=1 C=2 "${targets[@]}" > "$logs/sparse-$side.raw" 2>&1 ||
+			{ cmp_rc=1; tail -n 30 "$logs/sparse-$side.raw" >&2; }
+		# only sparse's lines: the compiler ran (if at all) without new warnings (w1 checks those)
+		grep -v -E '^\s*(CC|AR|LD|CHECK|DESCEND|CALL|INSTALL|GEN|HOSTCC|UPD)\b' "$logs/sparse-$side.raw" > "$logs/sparse-$side.log" || true
+	done
+	report_new sparse
+}
+
+part_notrace() {
+	local dir=$buildcov/notrace k c v s t0 r vs
+	tree_at "${commits[0]}"
+	if [ ! -f "$dir/.config" ]; then
+		guest_config "$dir" CC="$ccache gcc" -- "$here/kernel-config/notrace.config"
+	fi
+	for ((k = 1; k <= N; k++)); do
+		c=${commits[k]}
+		tree_at "$c"
+		t0=$(date +%s); r=ok; vs=""
+		for v in n y; do
+			for s in ${syms[@]+"${syms[@]}"}; do
+				"$tree/scripts/config" --file "$dir/.config" "$([ $v = y ] && echo -e || echo -d)" "$s"
+			done
+			kmake "$dir" -s CC="$ccache gcc" olddefconfig >/dev/null
+			if grep -q '^CONFIG_TRACING=y' "$dir/.config"; then
+				res[notrace]="FAIL: CONFIG_TRACING=y in $dir/.config (kernel-config/notrace.config no longer drops it)"
+				fails=$((fails + 1)); return
+			fi
+			# the =y pass only where this prefix defines one of the symbols
+			if [ $v = y ]; then
+				local any=0
+				for s in ${syms[@]+"${syms[@]}"}; do grep -q "^CONFIG_$s=y" "$dir/.config" && any=1; done
+				[ $any = 1 ] || continue
+			fi
+			if kmake "$dir" CC="$ccache gcc" "${targets[@]}" > "$logs/notrace-$k-$v.log" 2>&1; then
+				vs+="${vs:+,}$v"
+			else
+				r=FAIL; vs+="${vs:+,}$v:FAIL"
+				tail -n 30 "$logs/notrace-$k-$v.log" | sed 's/^/    /' >&2
+			fi
+		done
+		[ ${#syms[@]} -gt 0 ] && r+=" (${syms[*]}=$vs)"
+		pre[$k]="$r $(( $(date +%s) - t0 ))s"
+		[[ "$r" == ok* ]] || fails=$((fails + 1))
+	done
+	local bad
+	bad=$(printf '%s\n' "${pre[@]}" | grep -c FAIL || true)
+	[ "$bad" = 0 ] && res[notrace]="ok: $N prefixes, CONFIG_TRACING unset" ||
+		res[notrace]="FAIL: $bad of $N prefixes"
+}
+
+part_clang() {
+	local dir=$buildcov/clang mv=(LLVM=-19 CC="$ccache clang-19") w
+	command -v clang-19 >/dev/null && command -v ld.lld-19 >/dev/null ||
+		{ res[clang]="FAIL: clang-19/lld-19 not installed (ci/deps.sh vm)"; fails=$((fails + 1)); return; }
+	tree_at "${commits[0]}"
+	[ -f "$dir/.config" ] || guest_config "$dir" "${mv[@]}"
+	base_vs_last clang "$dir" "${mv[@]}"
+	report_new clang
+	[ "$cmp_rc" = 0 ] || return
+	# the tree is at the last prefix: the full kernel
+	if kmake "$dir" "${mv[@]}" bzImage > "$logs/clang-full.log" 2>&1 && [ -f "$dir/arch/x86/boot/bzImage" ]; then
+		w=$(warnings "$logs/clang-full.log" | wc -l)
+		res[clang]+="; full bzImage ok ($(grep -o 'clang version [0-9.]*' "$dir/include/generated/compile.h" 2>/dev/null || echo clang-19), $w warning(s) elsewhere)"
+	else
+		res[clang]="FAIL: full build ($logs/clang-full.log)"; fails=$((fails + 1))
+		tail -n 30 "$logs/clang-full.log" | sed 's/^/    /' >&2
+	fi
+}
+
+part_debian() {
+	local dir=$buildcov/debian cfg n
+	cfg=$("$here/ci/debian-config.sh") || { res[debian]="FAIL: no Debian config"; fails=$((fails + 1)); return; }
+	tree_at "${commits[N]}"
+	if [ ! -f "$dir/.config" ] || [ "$(cat "$dir/.wbg-src-config" 2>/dev/null)" != "$cfg" ]; then
+		mkdir -p "$dir"
+		debian_config_into "$dir" "$cfg"
+		echo "$cfg" > "$dir/.wbg-src-config"
+	fi
+	kmake "$dir" -s CC="$ccache gcc" olddefconfig >/dev/null
+	if kmake "$dir" CC="$ccache gcc" "${targets[@]}" > "$logs/debian.log" 2>&1; then
+		n=$(grep -cE '^\s+CC( \[M\])?\s' "$logs/debian.log" || true)
+		res[debian]="ok: touched dirs, $n objects compiled (ext4 =m)"
+	else
+		res[debian]="FAIL ($logs/debian.log)"; fails=$((fails + 1))
+		tail -n 30 "$logs/debian.log" | sed 's/^/    /' >&2
+	fi
+}
+
+declare -A pre
+for p in "${parts[@]}"; do
+	t0=$(date +%s); w0=$lock_wait
+	case "$p" in
+	w1|sparse|notrace|clang|debian) "part_$p" ;;
+	*) die "unknown part $p (w1 sparse notrace clang debian)" ;;
+	esac
+	tim[$p]="$(( $(date +%s) - t0 - (lock_wait - w0) ))s"
+	[ $((lock_wait - w0)) -gt 0 ] && tim[$p]+=" (+$((lock_wait - w0))s lock wait)"
+done
+# the tree stays at the last prefix
+tree_at "${commits[N]}"
+
+printf '\nbuild coverage of %d patches (targets: %s)\n' "$N" "${targets[*]}"
+printf '%-8s %-22s %s\n' part time result
+for p in "${parts[@]}"; do
+	printf '%-8s %-22s %s\n' "$p" "${tim[$p]}" "${res[$p]:--}"
+done
+if [ ${#pre[@]} -gt 0 ]; then
+	for ((k = 1; k <= N; k++)); do
+		printf '  notrace prefix %-3s %s\n' "$k" "${pre[$k]:--}"
+	done
+fi
+echo "series-buildcov: $fails failure(s), $(( $(date +%s) - t_all ))s, logs in $logs"
+[ "$fails" -eq 0 ]
