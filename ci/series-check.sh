@@ -68,14 +68,6 @@ fi
 
 t_build=$(( $(date +%s) - t_build ))
 
-# 3. Build coverage beyond the guest config (its own table).
-buildcov=skipped t_cov=0
-if [ "${SERIES_CHECK_BUILDCOV:-1}" = 1 ] && [ "$fails" -eq 0 ]; then
-	t_cov=$(date +%s)
-	if bash "$here/ci/series-buildcov.sh"; then buildcov=ok; else buildcov=FAIL; fails=$((fails + 1)); fi
-	t_cov=$(( $(date +%s) - t_cov ))
-fi
-
 printf '\n%-4s %-66s %-6s %-16s %s\n' "#" "patch" "git am" "checkpatch" "build"
 i=0
 for f in "${files[@]}"; do
@@ -83,6 +75,14 @@ for f in "${files[@]}"; do
 	printf '%-4s %-66.66s %-6s %-16s %s\n' "$i" "$p" "${am_ok[$p]:--}" "${cp_res[$p]:--}" \
 		"${build_res[$p]:--}${build_t[$p]:+ (${build_t[$p]}s)}"
 done
+# 3. Build coverage beyond the guest config (its own table, after this one).
+buildcov=skipped t_cov=0
+if [ "${SERIES_CHECK_BUILDCOV:-1}" = 1 ] && [ "$fails" -eq 0 ]; then
+	t_cov=$(date +%s)
+	if bash "$here/ci/series-buildcov.sh"; then buildcov=ok; else buildcov=FAIL; fails=$((fails + 1)); fi
+	t_cov=$(( $(date +%s) - t_cov ))
+fi
+
 echo "series-check: git am + checkpatch ${t_am}s, guest-config prefix builds ${t_build}s, build coverage $buildcov ${t_cov}s"
 echo "series-check: ${#files[@]} patches, $fails failure(s), $(( $(date +%s) - t_all ))s"
 [ "$fails" -eq 0 ]
