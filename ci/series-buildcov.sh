@@ -91,24 +91,31 @@ part_w1() {
 }
 
 part_sparse() {
-	local dir=$buildcov/w1 one out
+	local dir=$buildcov/w1 one cmd gate out side c
 	command -v sparse >/dev/null || { res[sparse]="FAIL: sparse not installed (ci/deps.sh vm)"; fails=$((fails + 1)); return; }
 	[ -f "$dir/.config" ] || part_w1
-	# one file first: can this sparse parse 7.3's headers at all?
-	one=$(git -C "$tree" diff --name-only "${commits[0]}" "${commits[N]}" -- '*.c' | head -n1)
-	tree_at "${commits[0]}"
-	[ -f "$tree/$one" ] || one=$(git -C "$tree" diff --name-only --diff-filter=M "${commits[0]}" "${commits[N]}" -- '*.c' | head -n1)
-	kmake "$dir" -s CC="$ccache gcc" W=1 olddefconfig >/dev/null
-	kmake "$dir" CC="$ccache gcc" W=1 C=2 "${one%.c}.o" > "$logs/sparse-one.log" 2>&1 || true
-	out=$(grep -E ': error: ' "$logs/sparse-one.log" | head -n 3 || true)
-	if [ -n "$out" ]; then
-		res[sparse]="n/a: $(sparse --version 2>&1 | head -n1) cannot parse ${one%.c}.o: $(head -n1 <<<"$out")"
-		log "sparse on ${one%.c}.o (base):"; sed 's/^/    /' <<<"$out" >&2
+	# One file first, the way kbuild runs the checker ($(CHECK) $(CHECKFLAGS) $(c_flags)):
+	# the flags of a touched object that w1 compiled, and kbuild's own gate
+	# (scripts/checker-valid.sh: does this sparse parse __typeof_unqual__?).
+	one=$(git -C "$tree" diff --name-only --diff-filter=M "${commits[0]}" "${commits[N]}" -- '*.c' | head -n1)
+	one=${one%.c}.o
+	cmd=$(sed -n "s|^savedcmd_$one := ||p" "$dir/$(dirname "$one")/.$(basename "$one").cmd" 2>/dev/null |
+		sed -E 's/^(ccache )?[^ ]*gcc //; s/ -c -o [^ ]+ / /; s/-Wp,-MMD,[^ ]+//')
+	local chk=(-D__linux__ -Dlinux -D__STDC__ -Dunix -D__unix__ -Wbitwise -Wno-return-void
+		   -Wno-unknown-attribute --arch=x86_64 -mlittle-endian -m64)
+	gate=$(sh "$tree/scripts/checker-valid.sh" sparse "${chk[@]}" 2>/dev/null || echo 0)
+	[ -n "$cmd" ] || { res[sparse]="FAIL: no compile command for $one in $dir"; fails=$((fails + 1)); return; }
+	(cd "$dir" && eval "sparse ${chk[*]} $cmd") > "$logs/sparse-one.log" 2>&1 || true
+	out=$(grep -E ': error: ' "$logs/sparse-one.log" | sed "s|$tree/||g" | head -n 2 || true)
+	if [ -n "$out" ] || [ "$gate" != 1 ]; then
+		res[sparse]="n/a: sparse $(sparse --version 2>&1 | cut -d' ' -f1) cannot parse 7.3's headers"
+		res[sparse]+=" ($(grep -c ': error: ' "$logs/sparse-one.log") errors on $one, first: $(head -n1 <<<"$out" | cut -c1-140);"
+		res[sparse]+=" kbuild's checker-valid.sh: $([ "$gate" = 1 ] && echo ok || echo 'not up to date, C= is ignored'))"
+		log "sparse on $one, $logs/sparse-one.log:"; sed 's/^/    /' <<<"$out" >&2
 		return
 	fi
 	# C=2: sparse on every target object whether or not it is recompiled; same W=1 so
 	# nothing recompiles
-	local side c
 	cmp_rc=0
 	for side in base last; do
 		[ $side = base ] && c=${commits[0]} || c=${commits[N]}
@@ -116,6 +123,8 @@ part_sparse() {
 		kmake "$dir" -s CC="$ccache gcc" W=1 olddefconfig >/dev/null
 		kmake "$dir" CC="$ccache gcc" W=1 C=2 "${targets[@]}" > "$logs/sparse-$side.raw" 2>&1 ||
 			{ cmp_rc=1; tail -n 30 "$logs/sparse-$side.raw" >&2; }
+		grep -q 'is not available or not up to date' "$logs/sparse-$side.raw" &&
+			{ res[sparse]="n/a: kbuild ignored C=2 (sparse not up to date)"; return; }
 		# only sparse's lines: the compiler ran (if at all) without new warnings (w1 checks those)
 		grep -v -E '^\s*(CC|AR|LD|CHECK|DESCEND|CALL|INSTALL|GEN|HOSTCC|UPD)\b' "$logs/sparse-$side.raw" > "$logs/sparse-$side.log" || true
 	done
@@ -220,7 +229,7 @@ printf '%-8s %-22s %s\n' part time result
 for p in "${parts[@]}"; do
 	printf '%-8s %-22s %s\n' "$p" "${tim[$p]}" "${res[$p]:--}"
 done
-if [ ${#pre[@]} -gt 0 ]; then
+if [[ " ${parts[*]} " == *" notrace "* ]]; then
 	for ((k = 1; k <= N; k++)); do
 		printf '  notrace prefix %-3s %s\n' "$k" "${pre[$k]:--}"
 	done
