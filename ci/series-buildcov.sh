@@ -22,8 +22,9 @@
 series_base
 buildcov_tree
 read -r -a parts <<<"${BUILDCOV_PARTS:-w1 sparse notrace clang debian}"
-mkdir -p "$buildcov/logs"
 logs=$buildcov/logs
+mkdir -p "$logs"
+for p in "${parts[@]}"; do rm -f "$logs/$p"-*; done
 N=$(( ${#commits[@]} - 1 ))
 mapfile -t targets < <(buildcov_targets)
 mapfile -t syms < <(series_symbols)
@@ -143,7 +144,7 @@ part_notrace() {
 		t0=$(date +%s); r=ok; vs=""
 		for v in n y; do
 			for s in ${syms[@]+"${syms[@]}"}; do
-				"$tree/scripts/config" --file "$dir/.config" "$([ $v = y ] && echo -e || echo -d)" "$s"
+				"$tree/scripts/config" --file "$dir/.config" "--$([ $v = y ] && echo enable || echo disable)" "$s"
 			done
 			kmake "$dir" -s CC="$ccache gcc" olddefconfig >/dev/null
 			if grep -q '^CONFIG_TRACING=y' "$dir/.config"; then
