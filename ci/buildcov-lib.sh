@@ -6,7 +6,8 @@
 #   buildcov_tree           $tree = $WBG_CACHE/linux-buildcov at base + series; sets
 #                           commits=(base c1 .. cN); git am only when a patch changed
 #   buildcov_targets        the make targets that cover what the series touches (stdout)
-#   kmake DIR ARGS...       make -C $tree O=DIR ARGS under the lock (released after)
+#   kmake DIR ARGS...       make -C $tree O=DIR ARGS under the lock (released after,
+#                           unless a step holds it: step FUNC ARGS...)
 #   guest_config DIR [FRAG...] [-- MAKEVARS]   tinyconfig + kernel-config fragments + FRAGs
 #
 # Needs series-lib.sh (here, WBG_CACHE, PATCHES, die, log, series_base, series_files).
@@ -79,19 +80,40 @@ buildcov_targets() {
 	printf '%s\n' "${!seen[@]}" | sort
 }
 
-# kmake DIR ARGS...: one kernel make, holding the build lock only for its duration.
-kmake() {
-	local dir=$1 ts tw
-	shift
-	mkdir -p "$dir"
+# The kernel-build lock: taken per step (a prefix, one side of a comparison, a full build)
+# and released between steps, so another kernel build waits for one step at most.
+lock_held=0
+lock_take() {
+	local ts tw
+	[ "$lock_held" = 0 ] || { lock_held=$((lock_held + 1)); return 0; }
 	ts=$(date +%s)
 	exec 9>"$lockf"
 	flock -n 9 || { log "waiting for the kernel build lock ($lockf)"; flock 9; }
 	tw=$(( $(date +%s) - ts )); lock_wait=$((lock_wait + tw))
 	[ "$tw" -gt 0 ] && log "waited ${tw}s for the build lock"
+	lock_held=1
+}
+lock_drop() {
+	lock_held=$((lock_held - 1))
+	[ "$lock_held" -gt 0 ] || { lock_held=0; exec 9>&-; }
+}
+# step CMD ARGS...: run CMD holding the lock (its kmakes do not release it in between)
+step() {
 	local rc=0
+	lock_take
+	"$@" || rc=$?
+	lock_drop
+	return $rc
+}
+
+# kmake DIR ARGS...: one kernel make under the lock (held by the step, or just for this make).
+kmake() {
+	local dir=$1 rc=0
+	shift
+	mkdir -p "$dir"
+	lock_take
 	make -C "$tree" O="$dir" -j"$JOBS" "$@" || rc=$?
-	exec 9>&-
+	lock_drop
 	return $rc
 }
 

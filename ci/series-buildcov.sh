@@ -62,12 +62,17 @@ base_vs_last() { # PART DIR MAKEVARS...
 	cmp_rc=0
 	for side in base last; do
 		[ $side = base ] && c=${commits[0]} || c=${commits[N]}
-		tree_at "$c"
-		kmake "$dir" -s "$@" olddefconfig >/dev/null
-		drop_objects "$dir"
-		kmake "$dir" "$@" "${targets[@]}" > "$logs/$part-$side.log" 2>&1 ||
-			{ cmp_rc=1; log "$part: make failed on the $side"; tail -n 30 "$logs/$part-$side.log" >&2; }
+		step side_build "$part" "$dir" "$side" "$c" "$@" || cmp_rc=1
 	done
+}
+side_build() { # PART DIR SIDE COMMIT MAKEVARS...
+	local part=$1 dir=$2 side=$3
+	tree_at "$4"
+	shift 4
+	kmake "$dir" -s "$@" olddefconfig >/dev/null
+	drop_objects "$dir"
+	kmake "$dir" "$@" "${targets[@]}" > "$logs/$part-$side.log" 2>&1 ||
+		{ log "$part: make failed on the $side"; tail -n 30 "$logs/$part-$side.log" >&2; return 1; }
 }
 report_new() { # PART: prints the new warnings, sets res
 	local part=$1 new nb nl
@@ -86,7 +91,7 @@ report_new() { # PART: prints the new warnings, sets res
 part_w1() {
 	local dir=$buildcov/w1
 	tree_at "${commits[0]}"
-	[ -f "$dir/.config" ] || guest_config "$dir"
+	[ -f "$dir/.config" ] || step guest_config "$dir"
 	base_vs_last w1 "$dir" CC="$ccache gcc" W=1
 	report_new w1
 }
@@ -121,9 +126,11 @@ part_sparse() {
 	for side in base last; do
 		[ $side = base ] && c=${commits[0]} || c=${commits[N]}
 		tree_at "$c"
+		lock_take
 		kmake "$dir" -s CC="$ccache gcc" W=1 olddefconfig >/dev/null
 		kmake "$dir" CC="$ccache gcc" W=1 C=2 "${targets[@]}" > "$logs/sparse-$side.raw" 2>&1 ||
 			{ cmp_rc=1; tail -n 30 "$logs/sparse-$side.raw" >&2; }
+		lock_drop
 		grep -q 'is not available or not up to date' "$logs/sparse-$side.raw" &&
 			{ res[sparse]="n/a: kbuild ignored C=2 (sparse not up to date)"; return; }
 		# only sparse's lines: the compiler ran (if at all) without new warnings (w1 checks those)
@@ -160,12 +167,13 @@ part_notrace() {
 	local dn=$buildcov/notrace dy=$buildcov/notrace-y k t0 r s def
 	tree_at "${commits[0]}"
 	if [ ! -f "$dn/.config" ]; then
-		guest_config "$dn" CC="$ccache gcc" -- "$here/kernel-config/notrace.config"
+		step guest_config "$dn" CC="$ccache gcc" -- "$here/kernel-config/notrace.config"
 		rm -rf "$dy"
 	fi
 	for ((k = 1; k <= N; k++)); do
 		tree_at "${commits[k]}"
 		t0=$(date +%s); r=ok
+		lock_take
 		notrace_build "$dn" "$k" n || r=FAIL
 		def=0
 		for s in ${syms[@]+"${syms[@]}"}; do tree_defines "$s" && def=1; done
@@ -173,6 +181,7 @@ part_notrace() {
 			[ -f "$dy/.config" ] || { rm -rf "$dy"; cp -a "$dn" "$dy"; }
 			if notrace_build "$dy" "$k" y; then r+=" (${syms[*]}=n,y)"; else r="FAIL (${syms[*]}=y)"; fi
 		fi
+		lock_drop
 		pre[$k]="$r $(( $(date +%s) - t0 ))s"
 		[[ "$r" == ok* ]] || fails=$((fails + 1))
 	done
@@ -190,7 +199,7 @@ part_clang() {
 	command -v clang-19 >/dev/null && command -v ld.lld-19 >/dev/null ||
 		{ res[clang]="FAIL: clang-19/lld-19 not installed (ci/deps.sh vm)"; fails=$((fails + 1)); return; }
 	tree_at "${commits[0]}"
-	[ -f "$dir/.config" ] || guest_config "$dir" "${mv[@]}"
+	[ -f "$dir/.config" ] || step guest_config "$dir" "${mv[@]}"
 	base_vs_last clang "$dir" "${mv[@]}"
 	report_new clang
 	[ "$cmp_rc" = 0 ] || return
@@ -205,16 +214,19 @@ part_clang() {
 }
 
 part_debian() {
-	local dir=$buildcov/debian cfg n
+	local dir=$buildcov/debian cfg n t0 rc
 	cfg=$("$here/ci/debian-config.sh") || { res[debian]="FAIL: no Debian config"; fails=$((fails + 1)); return; }
 	tree_at "${commits[N]}"
 	if [ ! -f "$dir/.config" ] || [ "$(cat "$dir/.wbg-src-config" 2>/dev/null)" != "$cfg" ]; then
-		mkdir -p "$dir"
-		debian_config_into "$dir" "$cfg"
+		step debian_config_into "$dir" "$cfg"
 		echo "$cfg" > "$dir/.wbg-src-config"
 	fi
+	lock_take
 	kmake "$dir" -s CC="$ccache gcc" olddefconfig >/dev/null
-	if kmake "$dir" CC="$ccache gcc" "${targets[@]}" > "$logs/debian.log" 2>&1; then
+	t0=$(date +%s)
+	rc=0; kmake "$dir" CC="$ccache gcc" "${targets[@]}" > "$logs/debian.log" 2>&1 || rc=$?
+	lock_drop
+	if [ $rc = 0 ]; then
 		n=$(grep -cE '^\s+CC( \[M\])?\s' "$logs/debian.log" || true)
 		res[debian]="ok: touched dirs, $n objects compiled (ext4 =m)"
 	else
