@@ -30,7 +30,7 @@ buildcov_tree() {
 	mkdir -p "$buildcov"
 	mapfile -t files < <(series_files)
 	[ ${#files[@]} -gt 0 ] || die "patches/series is empty"
-	want=$( { git -C "$base" rev-parse wbg-base^{commit}; for f in "${files[@]}"; do sha256sum < "$f"; done; } | sha256sum | cut -c1-16)
+	want=$( { git -C "$base" rev-parse 'wbg-base^{commit}'; for f in "${files[@]}"; do sha256sum < "$f"; done; } | sha256sum | cut -c1-16)
 	if [ ! -e "$tree/.git" ]; then
 		git -C "$base" worktree prune
 		git -C "$base" worktree add -q -f --detach "$tree" wbg-base
@@ -45,7 +45,7 @@ buildcov_tree() {
 		git -C "$tree" rev-parse HEAD > "$buildcov/tree-tip"
 		echo "$want" > "$buildcov/tree-state"
 	fi
-	mapfile -t commits < <(git -C "$base" rev-parse wbg-base^{commit}; git -C "$tree" rev-list --reverse "wbg-base..$(cat "$buildcov/tree-tip")")
+	mapfile -t commits < <(git -C "$base" rev-parse 'wbg-base^{commit}'; git -C "$tree" rev-list --reverse "wbg-base..$(cat "$buildcov/tree-tip")")
 	[ ${#commits[@]} -eq $(( ${#files[@]} + 1 )) ] || die "scratch tree has $(( ${#commits[@]} - 1 )) commits for ${#files[@]} patches"
 }
 
