@@ -258,5 +258,7 @@ if [[ " ${parts[*]} " == *" notrace "* ]]; then
 		printf '  notrace prefix %-3s %s\n' "$k" "${pre[$k]:--}"
 	done
 fi
-echo "series-buildcov: $fails failure(s), $(( $(date +%s) - t_all ))s, logs in $logs"
+na=""
+for p in "${parts[@]}"; do [[ "${res[$p]:-}" == n/a* ]] && na+="${na:+ }$p"; done
+echo "series-buildcov: $fails failure(s)${na:+, not checked (n/a, not a pass): $na}, $(( $(date +%s) - t_all ))s, logs in $logs"
 [ "$fails" -eq 0 ]

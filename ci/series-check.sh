@@ -79,7 +79,9 @@ done
 buildcov=skipped t_cov=0
 if [ "${SERIES_CHECK_BUILDCOV:-1}" = 1 ] && [ "$fails" -eq 0 ]; then
 	t_cov=$(date +%s)
-	if bash "$here/ci/series-buildcov.sh"; then buildcov=ok; else buildcov=FAIL; fails=$((fails + 1)); fi
+	if bash "$here/ci/series-buildcov.sh" | tee "$tmp/buildcov.out"; then buildcov=ok; else buildcov=FAIL; fails=$((fails + 1)); fi
+	na=$(sed -n 's/.*not checked (n\/a, not a pass): \([^,]*\),.*/\1/p' "$tmp/buildcov.out")
+	[ -z "$na" ] || buildcov+=" (n/a: $na)"
 	t_cov=$(( $(date +%s) - t_cov ))
 fi
 
