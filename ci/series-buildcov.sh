@@ -227,8 +227,9 @@ part_debian() {
 	rc=0; kmake "$dir" CC="$ccache gcc" "${targets[@]}" > "$logs/debian.log" 2>&1 || rc=$?
 	lock_drop
 	if [ $rc = 0 ]; then
-		n=$(grep -cE '^\s+CC( \[M\])?\s' "$logs/debian.log" || true)
-		res[debian]="ok: touched dirs, $n objects compiled (ext4 =m)"
+		n=$(grep -E '^\s+CC( \[M\])?\s' "$logs/debian.log" | awk '{ print $NF }' |
+			grep -cE "^($(printf '%s|' "${targets[@]}" | sed 's/|$//; s/\./\\./g'))" || true)
+		res[debian]="ok: touched dirs, $n objects compiled there (ext4 =m)"
 	else
 		res[debian]="FAIL ($logs/debian.log)"; fails=$((fails + 1))
 		tail -n 30 "$logs/debian.log" | sed 's/^/    /' >&2
