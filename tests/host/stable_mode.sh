@@ -72,14 +72,27 @@ if [ "$stable" = 1 ] && [ "$have_enum" = 0 ]; then
 	echo "kernel without AS_STABLE_WRITES: S1 unchecked, as it must be"
 	exit 0
 fi
-[ "$rc" -eq $(( stable ? 0 : 5 )) ] || fail "wbguard exit $rc"
+# 7.x runs tracepoint BPF preemptibly: a task preempted inside a program
+# makes the next task on that CPU miss it (the kernel's per-CPU recursion
+# guard). Such a run must end unknown (exit 3), never pass or unchecked;
+# it is accepted as that only when every lost event is such a miss.
+misses=$(json_field "$out" bpf_recursion_misses)
+lost=$(json_field "$out" lost)
+kernel_drops=0
+if [ "$rc" -eq 3 ] && [ "${misses:-0}" -gt 0 ] && [ "$lost" = "$misses" ]; then
+	[ "$(json_field "$out" verdict)" = unknown ] || fail "events lost but verdict not unknown"
+	echo "verdict unknown: $misses BPF recursion misses on $(uname -r) (not a pass)"
+	kernel_drops=1
+else
+	[ "$rc" -eq $(( stable ? 0 : 5 )) ] || fail "wbguard exit $rc"
+	[ "$lost" -eq 0 ] || fail "events lost"
+fi
 grep -q 'verify_errors=0 bad_records=0 io_errors=0' "$out" || fail "reproducer data check"
 dirtied=$(json_field "$out" dirtied)
 [ "$dirtied" -gt 1000 ] || fail "only $dirtied folios dirtied: tracepoint not seen"
 [ "$(json_field "$out" S1)" -eq 0 ] || fail "S1 violations on a correct kernel"
-[ "$(json_field "$out" lost)" -eq 0 ] || fail "events lost"
 if [ "$stable" = 1 ]; then
-	[ "$(json_field "$out" verdict)" = pass ] || fail "verdict not pass"
+	[ "$kernel_drops" = 1 ] || [ "$(json_field "$out" verdict)" = pass ] || fail "verdict not pass"
 	ds=$(json_field "$out" dirtied_stable)
 	if [ "$fstype" = btrfs ]; then
 		# the btree inode's metadata folios share s_dev and are not stable
@@ -96,12 +109,15 @@ if [ "$stable" = 1 ]; then
 	wb=$((w - $(json_field "$out" stable_then_waited)))
 	[ "$wb" -gt 0 ] || fail "no write_begin wait paired with its writer's dirty (task_marks gate shut?)"
 	[ "$(json_field "$out" dirtied_slow_path)" -gt 0 ] || fail "no dirty took the marked path"
-	[ "$(json_field "$out" task_marks_at_exit)" -eq 0 ] || fail "marks left at exit"
+	# a missed dirty may leave its thread's mark
+	[ "$kernel_drops" = 1 ] || [ "$(json_field "$out" task_marks_at_exit)" -eq 0 ] || fail "marks left at exit"
 	[ "$(json_field "$out" rewrites_under_writeback)" -eq 0 ] || fail "non-stable rewrites on a stable fs"
 else
 	[ "$(json_field "$out" dirtied_stable)" -eq 0 ] || fail "mapping seen as stable"
-	[ "$(json_field "$out" verdict)" = unchecked ] || fail "verdict not unchecked"
-	json_field "$out" unchecked_reason | grep -q 'stable-writes mapping' || fail "no unchecked reason"
+	if [ "$kernel_drops" = 0 ]; then
+		[ "$(json_field "$out" verdict)" = unchecked ] || fail "verdict not unchecked"
+		json_field "$out" unchecked_reason | grep -q 'stable-writes mapping' || fail "no unchecked reason"
+	fi
 	r=$(json_field "$out" rewrites_under_writeback)
 	if [ "$fstype" = btrfs ]; then
 		[ "$r" -eq 0 ] || fail "$r rewrites under writeback on btrfs (it waits on every path)"
