@@ -407,19 +407,6 @@ static void started(void *ctx)
 			wbg_scope(&env.o));
 }
 
-/* The recursion misses of one program (bpf_prog_info). */
-static uint64_t prog_misses(const struct bpf_program *prog)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd = bpf_program__fd(prog);
-
-	memset(&info, 0, sizeof(info));
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
-		return 0;
-	return info.recursion_misses;
-}
-
 static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
 			      double secs, struct wbg_snap *snap)
 {
@@ -429,7 +416,7 @@ static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
 
 	memcpy(cnt.c, c, sizeof(cnt.c));
 	if (run->mainline)
-		cnt.c[DXC_ML_DSTMAP_MISSES] = prog_misses(run->skel->progs.ml_dstmap);
+		cnt.c[DXC_ML_DSTMAP_MISSES] = wbg_prog_misses(run->skel->progs.ml_dstmap);
 	r = dax_finish(&run->st, &cnt, d1_checkable(run));
 	if (final)
 		report(run, &cnt, &r, secs);

@@ -31,20 +31,25 @@ void wbg_read_counters(struct bpf_object *obj, unsigned int nr, uint64_t *out)
 	free(vals);
 }
 
+uint64_t wbg_prog_misses(const struct bpf_program *prog)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_program__fd(prog);
+
+	memset(&info, 0, sizeof(info));
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;	/* not loaded (autoload off) */
+	return info.recursion_misses;
+}
+
 uint64_t wbg_bpf_misses(struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	uint64_t n = 0;
 
-	bpf_object__for_each_program(prog, obj) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
-
-		memset(&info, 0, sizeof(info));
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			n += info.recursion_misses;
-	}
+	bpf_object__for_each_program(prog, obj)
+		n += wbg_prog_misses(prog);
 	return n;
 }
 

@@ -74,6 +74,8 @@ int wbg_drive(const struct wbg_subject *sub);
  * task running it was preempted (Debian's 7.3 is PREEMPT_DYNAMIC, "full").
  */
 uint64_t wbg_bpf_misses(struct bpf_object *obj);
+/* The same for one program; 0 if it is not loaded. */
+uint64_t wbg_prog_misses(const struct bpf_program *prog);
 
 /* Sum the one-slot per-CPU "counters" map of @obj into @out[0..nr). */
 void wbg_read_counters(struct bpf_object *obj, unsigned int nr, uint64_t *out);
