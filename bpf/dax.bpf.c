@@ -161,6 +161,22 @@ static __always_inline int norm_map_flags(unsigned int f)
 	return r;
 }
 
+/* The exact counters of an ext4 DAX write lookup (series event, or rebuilt). */
+static __always_inline void count_lookup(int found, bool allocated, int m, int ret)
+{
+	count(DXC_EXT4_WRITE);
+	if (ret < 0)
+		count(DXC_EXT4_ERROR);
+	else if ((found & DAX_MAP_UNWRITTEN) && allocated &&
+		 (m & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN | DAX_MAP_NEW)) ==
+		 (DAX_MAP_MAPPED | DAX_MAP_NEW))
+		count(DXC_EXT4_CONVERT);
+	else if (!(found & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) && allocated)
+		count(DXC_EXT4_ALLOC);
+	else if (found & DAX_MAP_MAPPED)
+		count(DXC_EXT4_OVERWRITE);
+}
+
 /* ---- series ------------------------------------------------------------------ */
 
 SEC("tp_btf/dax_fault_iomap")
@@ -225,17 +241,7 @@ int BPF_PROG(ext4_dax_write, struct inode *inode, void *map_, unsigned int found
 	e.offset = (long long)e.lblk << e.blkbits;
 	e.length = (unsigned long long)e.len << e.blkbits;
 
-	count(DXC_EXT4_WRITE);
-	if (ret < 0)
-		count(DXC_EXT4_ERROR);
-	else if ((f & DAX_MAP_UNWRITTEN) && allocated &&
-		 (m & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN | DAX_MAP_NEW)) ==
-		 (DAX_MAP_MAPPED | DAX_MAP_NEW))
-		count(DXC_EXT4_CONVERT);
-	else if (!(f & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) && allocated)
-		count(DXC_EXT4_ALLOC);
-	else if (f & DAX_MAP_MAPPED)
-		count(DXC_EXT4_OVERWRITE);
+	count_lookup(f, allocated, m, ret);
 	send(&e);
 	return 0;
 }
@@ -323,15 +329,17 @@ int BPF_PROG(ml_iter, struct iomap_iter *iter, const void *ops, unsigned long ca
 	struct inode *inode;
 	struct dax_win *w;
 
-	/* tracepoint arguments may be NULL to the verifier (7.x): test first */
-	if (!iter)
-		return 0;
-	inode = BPF_CORE_READ(iter, inode);
-	if ((BPF_CORE_READ(iter, flags) & WBG_DAX_FAULT_WRITE) != WBG_DAX_FAULT_WRITE)
+	/*
+	 * Every iomap operation of the machine comes here: direct loads of
+	 * the tp_btf argument, the flags first. It may be NULL to the
+	 * verifier (7.x): test that before.
+	 */
+	if (!iter || (iter->flags & WBG_DAX_FAULT_WRITE) != WBG_DAX_FAULT_WRITE)
 		return 0;
 	/* the fault's first call (no mapping yet), not the one that ends it */
-	if (BPF_CORE_READ(iter, iomap.length))
+	if (iter->iomap.length)
 		return 0;
+	inode = iter->inode;
 	if (!pass_filter(inode) || BPF_CORE_READ(inode, i_sb, s_magic) != DAX_EXT4_SUPER_MAGIC)
 		return 0;
 	w = bpf_task_storage_get(&wins, bpf_get_current_task_btf(), NULL,
@@ -346,8 +354,8 @@ int BPF_PROG(ml_iter, struct iomap_iter *iter, const void *ops, unsigned long ca
 		__sync_fetch_and_add(&open_wins, 1);
 	w->open = 1;
 	w->inode = (__u64)inode;
-	w->pos = BPF_CORE_READ(iter, pos);
-	w->len = BPF_CORE_READ(iter, len);
+	w->pos = iter->pos;
+	w->len = iter->len;
 	w->looked = 0;
 	w->found = 0;
 	w->mflags = 0;
@@ -443,17 +451,7 @@ int BPF_PROG(ml_dstmap, struct inode *inode, struct iomap *iomap_)
 	e.ret = w->allocated && w->ret < 0 ? w->ret : (blocks > 0 ? blocks : 1);
 	e.lblk = e.offset >> e.blkbits;
 	e.len = blocks;
-	count(DXC_EXT4_WRITE);
-	if (e.ret < 0)
-		count(DXC_EXT4_ERROR);
-	else if ((e.found & DAX_MAP_UNWRITTEN) && e.allocated &&
-		 (e.mflags & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN | DAX_MAP_NEW)) ==
-		 (DAX_MAP_MAPPED | DAX_MAP_NEW))
-		count(DXC_EXT4_CONVERT);
-	else if (!(e.found & (DAX_MAP_MAPPED | DAX_MAP_UNWRITTEN)) && e.allocated)
-		count(DXC_EXT4_ALLOC);
-	else if (e.found & DAX_MAP_MAPPED)
-		count(DXC_EXT4_OVERWRITE);
+	count_lookup(e.found, e.allocated, e.mflags, e.ret);
 	send(&e);
 
 	/* the fault that maps it, as dax_fault_iomap says */

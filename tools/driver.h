@@ -19,6 +19,7 @@
 #include "snap.h"
 
 struct bpf_object;
+struct bpf_program;
 struct wbg_run;
 
 #define WBG_MAX_COUNTERS 64
