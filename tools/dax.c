@@ -459,20 +459,25 @@ int cmd_dax(int argc, char **argv)
 	 * ext4's in its module BTF when it is a module: it must be loaded) */
 	wbg_preflight("dax", stock_tps, &k);
 	series = have_tracepoints(&k, series_tps, why, sizeof(why));
-	if (env.mode == MODE_SERIES && !series)
-		wbg_die("dax", "%s: this kernel lacks the wbguard series (--mode mainline checks D1 from mainline events)",
-			why);
-	if (env.mode == MODE_MAINLINE) {
+	switch (env.mode) {
+	case MODE_SERIES:
+		if (!series)
+			wbg_die("dax", "%s: this kernel lacks the wbguard series (--mode mainline checks D1 from mainline events)",
+				why);
+		break;
+	case MODE_MAINLINE:
 		if (!have_tracepoints(&k, mainline_tps, why, sizeof(why)))
 			wbg_die("dax", "%s: --mode mainline needs it", why);
 		series = false;
 		mainline = true;
-	}
-	if (env.mode == MODE_STOCK)
+		break;
+	case MODE_STOCK:
 		series = false;
-	/* auto without the series: D1 from mainline events where they exist */
-	if (env.mode == MODE_AUTO && !series)
-		mainline = have_tracepoints(&k, mainline_tps, why, sizeof(why));
+		break;
+	case MODE_AUTO:	/* without the series, mainline's events where they exist */
+		mainline = !series && have_tracepoints(&k, mainline_tps, why, sizeof(why));
+		break;
+	}
 	wbg_kbtf_close(&k);
 	wbg_setup_libbpf_log(env.o.verbose);
 

@@ -166,6 +166,7 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 {
 	const struct stable_state *st = &run->st;
 	const uint64_t *c = cnt->c;
+	char held[64] = "--writers";	/* the writer count, or how to get it */
 
 	if (env.o.json) {
 		struct jw j;
@@ -241,12 +242,10 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		printf("  S3 folio_wait_writeback                %llu (sleep not timed: --latency)\n",
 		       (unsigned long long)c[STC_WAIT]);
 	if (env.writers)
-		printf("     on stable-writes mappings           %llu (writers held back: the waiter dirtied that folio: %llu)\n",
-		       (unsigned long long)c[STC_WAIT_STABLE],
-		       (unsigned long long)c[STC_WAIT_STABLE_WRITER]);
-	else
-		printf("     on stable-writes mappings           %llu (writers held back: --writers)\n",
-		       (unsigned long long)c[STC_WAIT_STABLE]);
+		snprintf(held, sizeof(held), "the waiter dirtied that folio: %llu",
+			 (unsigned long long)c[STC_WAIT_STABLE_WRITER]);
+	printf("     on stable-writes mappings           %llu (writers held back: %s)\n",
+	       (unsigned long long)c[STC_WAIT_STABLE], held);
 	if (st->wait_lat.count) {
 		printf("  wait sleep time (us), p50 < %llu, p99 < %llu, max %llu:\n",
 		       (unsigned long long)(wbg_hist_percentile(&st->wait_lat, 50) / 1000),
