@@ -148,25 +148,22 @@ kver=$(uname -r)
 # ---- (a) + (b): both collectors attached, bpf_stats on ----
 echo 1 > /proc/sys/kernel/bpf_stats_enabled
 start_wbguard
-# start_bt SCRIPT NPROGS: bpftrace in the background; sets BT_PID, BT_IDS
-start_bt() {
-	local before
+# start_bg TYPE NPROGS CMD...: CMD in the background until it has loaded
+# NPROGS programs of TYPE; sets BG_PID, BG_IDS
+start_bg() {
+	local type=$1 n=$2 before
+	shift 2
 	before=$(prog_ids)
-	bpftrace -e "$1" > /dev/null 2> "$tmp/bt.err" &
-	BT_PID=$!
-	pids+=("$BT_PID")
-	wait_for_progs "$before" "$2" tracepoint
-	BT_IDS=$(new_ids "$before" tracepoint)
+	"$@" > /dev/null 2>> "$tmp/bg.err" &
+	BG_PID=$!
+	pids+=("$BG_PID")
+	wait_for_progs "$before" "$n" "$type"
+	BG_IDS=$(new_ids "$before" "$type")
 }
-start_bt "$BT_SCRIPT" 2; bt_pid=$BT_PID; bt_ids=$BT_IDS
-start_bt "$BT_INO_SCRIPT" 2; bti_pid=$BT_PID; bti_ids=$BT_IDS
-start_bt "$BT_EMPTY_SCRIPT" 1; bte_pid=$BT_PID; bte_ids=$BT_IDS
-before=$(prog_ids)
-"$FLOOR" "$FLOOR_OBJ" > /dev/null 2> "$tmp/floor.err" &
-fl_pid=$!
-pids+=("$fl_pid")
-wait_for_progs "$before" 2 tracing
-fl_ids=$(new_ids "$before" tracing)
+start_bg tracepoint 2 bpftrace -e "$BT_SCRIPT"; bt_pid=$BG_PID; bt_ids=$BG_IDS
+start_bg tracepoint 2 bpftrace -e "$BT_INO_SCRIPT"; bti_pid=$BG_PID; bti_ids=$BG_IDS
+start_bg tracepoint 1 bpftrace -e "$BT_EMPTY_SCRIPT"; bte_pid=$BG_PID; bte_ids=$BG_IDS
+start_bg tracing 2 "$FLOOR" "$FLOOR_OBJ"; fl_pid=$BG_PID; fl_ids=$BG_IDS
 bpftool prog show -j > "$tmp/s0.json"
 stats_tput=$(workload "$STATS_SECS")
 bpftool prog show -j > "$tmp/s1.json"
