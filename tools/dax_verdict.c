@@ -236,6 +236,8 @@ struct dax_result dax_finish(const struct dax_state *st,
 	 * the fault's end or the thread's next fault counts (ML_UNFINISHED).
 	 * None of those: the misses were other threads' iomap operations.
 	 */
+	/* (userspace reads the two miss counts one after the other: the
+	 * part may have grown past the sum; then nothing is excused) */
 	if (!cnt->c[DXC_ML_UNFINISHED] &&
 	    cnt->c[DXC_ML_DSTMAP_MISSES] <= cnt->c[DXC_BPF_MISSES]) {
 		r.misses_excused = cnt->c[DXC_ML_DSTMAP_MISSES];
