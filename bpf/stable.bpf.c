@@ -995,7 +995,6 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 struct page___wbgs {
 	unsigned long compound_head;
 	struct address_space *mapping;
-	unsigned long index;
 } __attribute__((preserve_access_index));
 
 struct page___wbgs73 {
@@ -1053,7 +1052,8 @@ int BPF_PROG(stable_dev_mismatch, struct bio *bio, sector_t sector,
 		if (!(info & 1) && mv && !(mv & 3)) {
 			e->ino = BPF_CORE_READ((struct address_space *)mv,
 					       host, i_ino);
-			e->index = BPF_CORE_READ(page, index);
+			/* a head page is its folio (page->index is gone in 7.3) */
+			e->index = BPF_CORE_READ((struct folio *)page, index);
 		}
 	}
 	bpf_ringbuf_submit(e, 0);
