@@ -1012,7 +1012,7 @@ struct page___wbgs73 {
  */
 SEC("tp_btf/block_stable_mismatch_tp")
 int BPF_PROG(stable_dev_mismatch, struct bio *bio, sector_t sector,
-	     unsigned int bytes, __u32 expected, __u32 found)
+	     unsigned int bytes, __u64 expected, __u64 found)
 {
 	__u32 dev = BPF_CORE_READ(bio, bi_bdev, bd_dev);
 	struct page___wbgs *page;
@@ -1037,8 +1037,8 @@ int BPF_PROG(stable_dev_mismatch, struct bio *bio, sector_t sector,
 	e->dev = dev;
 	e->sector = sector;
 	e->bytes = bytes;
-	e->crc_submit = expected;
-	e->crc_end = found;
+	e->hash_submit = expected;
+	e->hash_end = found;
 	e->index = ~0ULL;
 	page = (void *)BPF_CORE_READ(bio, bi_io_vec, bv_page);
 	if (page) {

@@ -99,9 +99,9 @@ struct stable_event {
 	char comm[WBG_COMM_LEN];
 	/* DEV_MISMATCH only */
 	unsigned long long sector;	/* first sector as submitted */
+	unsigned long long hash_submit;	/* hash of the data at submission */
+	unsigned long long hash_end;	/* ... and at completion */
 	unsigned int bytes;		/* size as submitted */
-	unsigned int crc_submit;	/* CRC32C of the data at submission */
-	unsigned int crc_end;		/* ... and at completion */
 	unsigned int pad;
 };
 

@@ -5,6 +5,10 @@
 #                         count mismatches and warn, write_begin's VM_WARN_ON_ONCE_FOLIO
 #                         must fire, wbguard stable must report S1 and S2
 #                         (tests/vm/51-stable-debug-check.sh with wbg.mutation=stable-no-wait)
+#   make mutation-stable-iomap  the series + patches/mutations/stable-no-wait-iomap.patch
+#                         (iomap_get_folio() without FGP_STABLE): the same detectors on xfs
+#                         (tests/vm/51 with wbg.stable_fs=xfs), the warning from
+#                         iomap_write_begin()
 #   make mutation-stable-no-bounce  the series + patches/mutations/stable-no-bounce.patch
 #                         (submit_bio() does not bounce DMA-pinned folios: the kernel
 #                         before 0009): O_DIRECT reads into a shared mapping under
@@ -20,7 +24,7 @@
 #                         switched off and on (debugfs) alternating in one boot
 #                         -> bench/stable-check.txt
 
-.PHONY: mutation-stable mutation-stable-no-bounce bench-stable-bounce bench-stable-check
+.PHONY: mutation-stable mutation-stable-iomap mutation-stable-no-bounce bench-stable-bounce bench-stable-check
 
 # The mutation provokes the series' own debug warning; that one line is expected.
 mutation-stable: initramfs
@@ -28,11 +32,16 @@ mutation-stable: initramfs
 		bash ci/mutation.sh stable-no-wait stable-debug \
 		'WARNING: .*(mm/filemap.c:[0-9]+|generic_perform_write)'
 
+mutation-stable-iomap: initramfs
+	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(KBUILD)' VM_BUILD='$(VM_BUILD)' WBG_VM_APPEND=wbg.stable_fs=xfs \
+		bash ci/mutation.sh stable-no-wait-iomap stable-debug \
+		'WARNING: .*(fs/iomap/buffered-io.c:[0-9]+|iomap_write_begin)'
+
 mutation-stable-no-bounce: initramfs
 	@WBG_CACHE='$(WBG_CACHE)' KBUILD='$(KBUILD)' VM_BUILD='$(VM_BUILD)' \
 		bash ci/mutation.sh stable-no-bounce stable-dmapin
 
-mutations: mutation-stable mutation-stable-no-bounce
+mutations: mutation-stable mutation-stable-iomap mutation-stable-no-bounce
 
 bench-stable-check: initramfs
 	@WBG_VM_TIMEOUT='$(WBG_VM_TIMEOUT)' bash ci/bench.sh stable-check $(VM_KERNEL) \

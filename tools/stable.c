@@ -159,8 +159,8 @@ static void print_dev_mismatch(const struct stable_event *e)
 			jw_u64(&j, "index", e->index);
 		jw_u64(&j, "sector", e->sector);
 		jw_u64(&j, "bytes", e->bytes);
-		jw_u64(&j, "crc_submit", e->crc_submit);
-		jw_u64(&j, "crc_end", e->crc_end);
+		jw_u64(&j, "hash_submit", e->hash_submit);
+		jw_u64(&j, "hash_end", e->hash_end);
 		jw_u64(&j, "ts_ns", e->ts_ns);
 		jw_end(&j);
 		return;
@@ -169,8 +169,8 @@ static void print_dev_mismatch(const struct stable_event *e)
 	wbg_where_text(stdout, &where);
 	if (e->ino)
 		printf(" index %llu", e->index);
-	printf(" sector %llu, %u bytes: device got changed data (crc %08x at submission, %08x at completion)\n",
-	       e->sector, e->bytes, e->crc_submit, e->crc_end);
+	printf(" sector %llu, %u bytes: device got changed data (hash %016llx at submission, %016llx at completion)\n",
+	       e->sector, e->bytes, e->hash_submit, e->hash_end);
 }
 
 static int on_event(void *ctx, void *data, size_t len)

@@ -155,8 +155,8 @@ enum stable_class stable_feed(struct stable_state *st,
 		}
 		return STABLE_CLASS_WAIT;
 	case STABLE_EV_DEV_MISMATCH:
-		/* the kernel compared two checksums: they differ */
-		if (e->crc_submit == e->crc_end || !e->bytes)
+		/* the kernel compared two hashes: they differ */
+		if (e->hash_submit == e->hash_end || !e->bytes)
 			break;
 		st->dev_mismatch_events++;
 		return STABLE_CLASS_S2;

@@ -370,16 +370,16 @@ static void random_streams_property(void)
 }
 
 /* An S2 report the way the BPF side sends it, counted too. */
-static enum stable_class dev_mismatch(unsigned int crc_submit,
-				      unsigned int crc_end)
+static enum stable_class dev_mismatch(unsigned long long hash_submit,
+				      unsigned long long hash_end)
 {
 	struct stable_event e = ev(STABLE_EV_DEV_MISMATCH, 0, 0);
 
 	e.ino = 0;
 	e.sector = 2048;
 	e.bytes = 4096;
-	e.crc_submit = crc_submit;
-	e.crc_end = crc_end;
+	e.hash_submit = hash_submit;
+	e.hash_end = hash_end;
 	cnt.c[STC_DEV_MISMATCH]++;
 	return stable_feed(&st, &e);
 }
@@ -423,7 +423,7 @@ static void lost_s2_report_still_violates(void)
 	CHECK(r.verdict == WBG_VIOLATION);
 }
 
-/* Equal checksums, or no data, is no mismatch: a malformed report. */
+/* Equal hashes, or no data, is no mismatch: a malformed report. */
 static void s2_report_without_difference_is_bad(void)
 {
 	struct stable_result r;

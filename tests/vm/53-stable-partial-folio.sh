@@ -10,7 +10,7 @@
 # of revisions 1-2 hashed whole folios: revision 1 reported the filled
 # holes as mismatches, revision 2 skipped these folios altogether.)
 . $WBG_TOP/tests/vm/stable_lib.sh
-PAGES=256 ROUNDS=4
+PAGES=256 ROUNDS=4 STABLE_FS=ext4
 
 stable_begin "-b 1024"
 $WBG_BIN/wbguard stable --dev /mnt/sd --json -- \

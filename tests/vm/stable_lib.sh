@@ -30,14 +30,19 @@ summary_field() { grep '"type":"summary"' "$1" | grep -oE "\"$2\":[0-9]+" | cut 
 # behind it after the block layer generated their protection information
 # and a page changed under writeback is more often caught by scsi_debug's
 # guard check (it verifies when a command arrives, not when it completes);
-# a fresh ext4 at /mnt/sd; the check's counters noted.
+# a fresh $STABLE_FS (ext4, or xfs) at /mnt/sd; the check's counters noted.
 stable_begin() {
 	echo "${WBG_STABLE_QD:-1}" > /sys/block/$dev/device/queue_depth ||
 		{ echo "cannot set queue_depth"; exit 1; }
 	mkdir -p /mnt/sd
+	case ${STABLE_FS:=ext4} in
 	# shellcheck disable=SC2086
-	mkfs.ext4 -q -F -E nodiscard $1 /dev/$dev || exit 1
-	mount -t ext4 /dev/$dev /mnt/sd || exit 1
+	ext4) mkfs.ext4 -q -F -E nodiscard $1 /dev/$dev ;;
+	# 256 MiB is below mkfs.xfs's 300 MB floor, which it waives for fstests' variables
+	xfs) TEST_DIR=/mnt TEST_DEV=/dev/$dev QA_CHECK_FS=1 mkfs.xfs -q -f -K /dev/$dev ;;
+	*) echo "FAIL: filesystem $STABLE_FS: ext4 or xfs"; exit 1 ;;
+	esac || exit 1
+	mount -t $STABLE_FS /dev/$dev /mnt/sd || exit 1
 	c0=$(swc_stat checked) b0=$(swc_stat bytes) k0=$(swc_stat skipped)
 	m0=$(swc_stat mismatch) e0=$(dif_errors) g0=$(guard_lines)
 }
