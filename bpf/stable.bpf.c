@@ -989,3 +989,73 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 		__sync_fetch_and_add(&watch_entries, -1);
 	return 0;
 }
+
+/* Bit 0 of this word marks a tail page: compound_head up to 7.2,
+ * compound_info (which may encode a mask instead of a pointer) in 7.3. */
+struct page___wbgs {
+	unsigned long compound_head;
+	struct address_space *mapping;
+} __attribute__((preserve_access_index));
+
+struct page___wbgs73 {
+	unsigned long compound_info;
+} __attribute__((preserve_access_index));
+
+/*
+ * S2, kernels with CONFIG_DEBUG_STABLE_WRITES only (autoload off
+ * otherwise): the kernel hashed a write bio to a stable-writes device at
+ * submission and again at completion, and the two differ. Counted
+ * exactly before the ring buffer; the file is named from the bio's first
+ * page if that is the head of a page cache folio (probe reads: rare
+ * path). Runs in the completion's context (often an interrupt): no pid
+ * filter, no writer.
+ */
+SEC("tp_btf/block_stable_mismatch_tp")
+int BPF_PROG(stable_dev_mismatch, struct bio *bio, sector_t sector,
+	     unsigned int bytes, __u64 expected, __u64 found)
+{
+	__u32 dev = BPF_CORE_READ(bio, bi_bdev, bd_dev);
+	struct page___wbgs *page;
+	struct stable_counters *c;
+	struct stable_event *e;
+	unsigned long info, mv;
+
+	if (targ_dev && dev != targ_dev)
+		return 0;
+	c = counters_get();
+	if (!c)
+		return 0;
+	c->c[STC_DEV_MISMATCH]++;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		c->c[STC_RB_DROPS]++;
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->type = STABLE_EV_DEV_MISMATCH;
+	e->dev = dev;
+	e->sector = sector;
+	e->bytes = bytes;
+	e->hash_submit = expected;
+	e->hash_end = found;
+	e->index = ~0ULL;
+	page = (void *)BPF_CORE_READ(bio, bi_io_vec, bv_page);
+	if (page) {
+		if (bpf_core_field_exists(page->compound_head))
+			info = BPF_CORE_READ(page, compound_head);
+		else
+			info = BPF_CORE_READ((struct page___wbgs73 *)page,
+					     compound_info);
+		mv = (unsigned long)BPF_CORE_READ(page, mapping);
+		/* a head page of a file folio (not anon, not movable) */
+		if (!(info & 1) && mv && !(mv & 3)) {
+			e->ino = BPF_CORE_READ((struct address_space *)mv,
+					       host, i_ino);
+			/* a head page is its folio (page->index is gone in 7.3) */
+			e->index = BPF_CORE_READ((struct folio *)page, index);
+		}
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -25,6 +25,16 @@ enum stable_ev_type {
 	 * kernel entry. See enum stable_res and tools/stable_verdict.c.
 	 */
 	STABLE_EV_STABLE_DIRTY = 4,
+	/*
+	 * S2: the kernel's stable-writes check (CONFIG_DEBUG_STABLE_WRITES,
+	 * block_stable_mismatch_tp) found the data of a write bio to a
+	 * stable-writes device changed between submission and completion:
+	 * the device got changed data. dev is the bio's block device, sector
+	 * and bytes the bio as submitted; ino and index the page cache folio
+	 * of its first page when it is one (ino 0: a buffer, or a bounce page
+	 * such as fscrypt's).
+	 */
+	STABLE_EV_DEV_MISMATCH = 5,
 };
 
 /* How a STABLE_EV_STABLE_DIRTY episode was decided. */
@@ -87,6 +97,12 @@ struct stable_event {
 					 * same folio and writeback that this
 					 * one stands for (bounce-aware mode) */
 	char comm[WBG_COMM_LEN];
+	/* DEV_MISMATCH only */
+	unsigned long long sector;	/* first sector as submitted */
+	unsigned long long hash_submit;	/* hash of the data at submission */
+	unsigned long long hash_end;	/* ... and at completion */
+	unsigned int bytes;		/* size as submitted */
+	unsigned int pad;
 };
 
 /*
@@ -119,6 +135,8 @@ enum stable_counter {
 	STC_DIRTY_SLOW,		/* STC_DIRTY outside writeback that took the
 				 * rare path (a thread held a mark, or
 				 * --all-events): the task-storage lookup */
+	STC_DEV_MISMATCH,	/* S2: block_stable_mismatch_tp events (the
+				 * kernel's stable-writes check) */
 	STC_BPF_MISSES,	/* filled by userspace, not BPF: events the kernel's
 				 * BPF recursion guard dropped (bpf_prog_info
 				 * recursion_misses of every program) */

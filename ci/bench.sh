@@ -16,7 +16,7 @@ WBG_VM_TESTS=$name-bench WBG_VM_APPEND="wbg.bench=$name" \
 # the version string sits uncompressed in the bzImage's setup part
 release=$( { strings "$kernel" 2>/dev/null || true; } | grep -oE '^[0-9]+\.[0-9]+\.[0-9]+[^ ]*' | head -n 1)
 {
-	echo "# make bench-$name, $(date -u +%Y-%m-%dT%H:%MZ), qemu TCG guest (2 vCPU), kernel ${release:-unknown} ($kernel)"
+	echo "# make bench-$name, $(date -u +%Y-%m-%dT%H:%MZ), qemu TCG guest (2 vCPU${WBG_VM_ICOUNT:+, -icount shift=$WBG_VM_ICOUNT: guest time counts instructions}), kernel ${release:-unknown} ($kernel)"
 	grep -h "^BENCH $name " "$out/console.log" | tr -d '\r'
 } > "$here/bench/$name.txt"
 cat "$here/bench/$name.txt"

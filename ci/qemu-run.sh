@@ -14,6 +14,9 @@
 #        WBG_VM_BIN      the guest binaries' directory (default <checkout>/build/vm)
 #        WBG_VM_SUITE    the guest test directory, relative to the checkout (default tests/vm)
 #        WBG_VM_MODROOT  a stock kernel's unpacked package: its lib/modules/<release> is what the guest's kmod loads
+#        WBG_VM_STABLE_CHECK  on (default) | off | "": stable_writes_check= on the command line, the
+#                        series' CONFIG_DEBUG_STABLE_WRITES check from boot (tests/vm/5x-stable-*);
+#                        "" leaves the parameter out (kernels without it ignore it anyway)
 #        WBG_VM_ICOUNT   N: instruction counting (-icount shift=N,sleep=off, single-threaded TCG): the
 #                        guest's clock advances 2^N ns per instruction, so guest-timed benchmarks
 #                        measure instructions, not how busy the host is (slower to run)
@@ -57,6 +60,8 @@ pmem_mb=512 pmem_start_mb=1024
 append="console=ttyS0,115200 loglevel=5 printk.devkmsg=on panic=-1 log_buf_len=8M"
 append+=" memmap=${pmem_mb}M!${pmem_start_mb}M"
 append+=" scsi_debug.dif=1 scsi_debug.dix=1 scsi_debug.guard=0 scsi_debug.dev_size_mb=256"
+stable_check=${WBG_VM_STABLE_CHECK-on}
+[ -n "$stable_check" ] && append+=" stable_writes_check=$stable_check"
 vmbin=${WBG_VM_BIN:-${VM_BUILD:-$here/build/vm}}
 [ -d "$vmbin" ] && vmbin=$(cd "$vmbin" && pwd)
 append+=" wbg.top=$here wbg.bin=$vmbin"

@@ -27,6 +27,8 @@ static struct env {
 	bool latency;
 	bool writers;		/* --writers: pair write_begin waits */
 	bool bounce_aware;	/* the kernel bounces DMA-pinned folios */
+	bool dev_check;		/* the kernel has CONFIG_DEBUG_STABLE_WRITES */
+	const char *dev_check_state;	/* its switch: on, off, unknown */
 } env = {
 	.o = { .name = "stable", .ringbuf_kib = 4096, .max_reports = 20 },
 };
@@ -41,6 +43,10 @@ static const char doc[] =
 "    call or fault, while that writeback still runs; a kernel thread's\n"
 "    such dirty at once. (page_mkwrite dirties first and then waits in\n"
 "    folio_wait_stable(): that order is counted, not reported.)\n"
+"S2 (violation, kernels with CONFIG_DEBUG_STABLE_WRITES booted with\n"
+"    stable_writes_check=on): the data of a write to a stable-writes device\n"
+"    changed between its submission and its completion (the kernel hashes\n"
+"    it at both): the device got changed data.\n"
 "S3 (info): the same on mappings without stable writes (rewrites under\n"
 "    writeback), folio_wait_writeback waits; with --writers those that\n"
 "    held back a writer; with --latency the time each waiter slept.\n"
@@ -138,6 +144,35 @@ static void print_event(const struct stable_event *e, const char *what)
 	       stable ? ": stable folio dirtied under writeback, writer went on without waiting" : "");
 }
 
+/* S2: the kernel's stable-writes check found a write bio changed in flight. */
+static void print_dev_mismatch(const struct stable_event *e)
+{
+	struct wbg_where where;
+	struct jw j;
+
+	wbg_where_fill(&where, e->dev, e->ino, 0, 0, 0);
+	if (env.o.json) {
+		jw_begin(&j, stdout);
+		jw_str(&j, "type", "S2");
+		wbg_where_json(&j, &where);
+		if (e->ino)
+			jw_u64(&j, "index", e->index);
+		jw_u64(&j, "sector", e->sector);
+		jw_u64(&j, "bytes", e->bytes);
+		jw_u64(&j, "hash_submit", e->hash_submit);
+		jw_u64(&j, "hash_end", e->hash_end);
+		jw_u64(&j, "ts_ns", e->ts_ns);
+		jw_end(&j);
+		return;
+	}
+	printf("%-8s", "S2");
+	wbg_where_text(stdout, &where);
+	if (e->ino)
+		printf(" index %llu", e->index);
+	printf(" sector %llu, %u bytes: device got changed data (hash %016llx at submission, %016llx at completion)\n",
+	       e->sector, e->bytes, e->hash_submit, e->hash_end);
+}
+
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct run *run = ctx;
@@ -149,6 +184,10 @@ static int on_event(void *ctx, void *data, size_t len)
 	case STABLE_CLASS_S1:
 		if (run->reports++ < env.o.max_reports)
 			print_event(e, "S1");
+		break;
+	case STABLE_CLASS_S2:
+		if (run->reports++ < env.o.max_reports)
+			print_dev_mismatch(e);
 		break;
 	case STABLE_CLASS_REWRITE:
 		if (env.show_rewrites)
@@ -182,6 +221,8 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 		jw_i64(&j, "task_marks_at_exit", run->skel->bss->task_marks);
 		jw_u64(&j, "S1", r->s1);
 		jw_u64(&j, "S1_kthread", st->stable_kthread);
+		jw_u64(&j, "S2", r->s2);
+		jw_str(&j, "S2_check", env.dev_check ? env.dev_check_state : "absent");
 		jw_bool(&j, "bounce_aware", env.bounce_aware);
 		jw_u64(&j, "bounced_folios", c[STC_BOUNCED]);
 		jw_u64(&j, "stable_bounced", st->stable_bounced);
@@ -225,6 +266,9 @@ static void report(const struct run *run, const struct stable_counts *cnt,
 	       (unsigned long long)st->stable_waited,
 	       (unsigned long long)st->stable_ended,
 	       (unsigned long long)r->unresolved);
+	if (env.dev_check)
+		printf("  S2 device got changed data             %llu (kernel stable-writes check: %s)\n",
+		       (unsigned long long)r->s2, env.dev_check_state);
 	if (env.bounce_aware)
 		printf("     changed under a bounced writeback    %llu (the device got a copy; folios bounced: %llu)\n",
 		       (unsigned long long)st->stable_bounced,
@@ -287,6 +331,38 @@ static const char *const tracepoints_latency[] = {
  * copy) and trace the end of folio writeback: then an episode is also
  * judged by whether its writeback went out from a copy.
  */
+/*
+ * Kernels with CONFIG_DEBUG_STABLE_WRITES hash each write bio to a
+ * stable-writes device at submission and completion and fire
+ * block_stable_mismatch_tp on a difference (S2). Whether the check is
+ * switched on (boot parameter stable_writes_check=on, or debugfs) is read
+ * from debugfs where it can be.
+ */
+static bool kernel_checks_stable_writes(void)
+{
+	struct wbg_kbtf k;
+	bool yes;
+
+	if (wbg_kbtf_open(&k, NULL, NULL, NULL))
+		return false;
+	yes = wbg_kbtf_have_tp(&k, "block_stable_mismatch_tp");
+	wbg_kbtf_close(&k);
+	return yes;
+}
+
+static const char *stable_check_state(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/block/stable_writes_check/enabled", "r");
+	int on = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = -1;
+		fclose(f);
+	}
+	return on == 1 ? "on" : on == 0 ? "off" : "unknown";
+}
+
 static bool kernel_bounces(void)
 {
 	struct wbg_kbtf k;
@@ -307,6 +383,7 @@ static void snapshot(struct wbg_snap *s, const uint64_t *c,
 {
 	wbg_snap_init(s, "stable", secs);
 	wbg_snap_inv(s, "S1", r->s1);
+	wbg_snap_inv(s, "S2", r->s2);
 	s->events = c[STC_DIRTY] + c[STC_WAIT];
 	s->lost = r->lost;
 	s->verdict = v;
@@ -343,6 +420,7 @@ static struct bpf_object *open_obj(void *ctx)
 	bpf_program__set_autoload(skel->progs.stable_bounce, env.bounce_aware);
 	bpf_program__set_autoload(skel->progs.stable_wb_end, env.bounce_aware);
 	bpf_program__set_autoload(skel->progs.stable_bio_queue, env.bounce_aware);
+	bpf_program__set_autoload(skel->progs.stable_dev_mismatch, env.dev_check);
 	skel->rodata->page_size = sysconf(_SC_PAGESIZE);
 	return skel->obj;
 }
@@ -402,6 +480,8 @@ int cmd_stable(int argc, char **argv)
 	wbg_preflight("stable", env.latency ? tracepoints_latency : tracepoints, NULL);
 	wbg_setup_libbpf_log(env.o.verbose);
 	env.bounce_aware = kernel_bounces();
+	env.dev_check = kernel_checks_stable_writes();
+	env.dev_check_state = env.dev_check ? stable_check_state() : "absent";
 	run = calloc(1, sizeof(*run));
 	if (!run)
 		wbg_die("stable", "out of memory");

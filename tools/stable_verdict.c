@@ -154,6 +154,12 @@ enum stable_class stable_feed(struct stable_state *st,
 				wbg_hist_add(&st->wait_lat_stable, e->latency_ns);
 		}
 		return STABLE_CLASS_WAIT;
+	case STABLE_EV_DEV_MISMATCH:
+		/* the kernel compared two hashes: they differ */
+		if (e->hash_submit == e->hash_end || !e->bytes)
+			break;
+		st->dev_mismatch_events++;
+		return STABLE_CLASS_S2;
 	case STABLE_EV_DIRTY:
 		if (e->flags & STABLE_F_UNDER_WB)
 			break;
@@ -170,6 +176,11 @@ struct stable_result stable_finish(const struct stable_state *st,
 	struct stable_result r = {0};
 
 	r.s1 = st->s1_events;
+	/*
+	 * S2 is counted before the ring buffer: a lost report still counts,
+	 * and the device got changed data however many reports arrived.
+	 */
+	r.s2 = cnt->c[STC_DEV_MISMATCH];
 	r.lost = cnt->c[STC_RB_DROPS] + cnt->c[STC_BPF_MISSES];
 	r.core_missing = cnt->c[STC_CORE_MISSING] > 0;
 	/*
@@ -182,10 +193,11 @@ struct stable_result stable_finish(const struct stable_state *st,
 	/* More episodes than counted, or (with -r) a rewrite missing: the
 	 * stream and the counters disagree. */
 	r.stream_short = st->stable_dirty_events > cnt->c[STC_STABLE_UNDER_WB] ||
+			 st->dev_mismatch_events > cnt->c[STC_DEV_MISMATCH] ||
 			 (st->rewrites_streamed &&
 			  st->rewrite_events < cnt->c[STC_REWRITE_NONSTABLE]);
 	/* core_missing is no loss: the caller says "unchecked" for it */
-	r.verdict = wbg_verdict_of(r.s1, r.lost || r.stream_short ||
+	r.verdict = wbg_verdict_of(r.s1 + r.s2, r.lost || r.stream_short ||
 				   st->bad_events || st->stable_untracked);
 	return r;
 }

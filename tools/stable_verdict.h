@@ -10,6 +10,10 @@
  *     The BPF side sends each such episode with how it was decided (the
  *     thread's next writeback event, see enum stable_res) and the folio's
  *     state at that moment; this code judges it (stable_verdict.c).
+ * S2: with the kernel's stable-writes check (CONFIG_DEBUG_STABLE_WRITES,
+ *     stable_writes_check=on), no write bio to a stable-writes device has
+ *     its data changed between submission and completion: the device got
+ *     what was hashed. Counted exactly by the BPF side.
  * S3: (info) rewrites under writeback on non-stable mappings, and waits
  *     for writeback, with their sleep time under --latency.
  */
@@ -41,6 +45,7 @@ struct stable_state {
 					 * changed data (fine) */
 	bool rewrites_streamed;		/* each rewrite is sent (-r): the
 					 * stream must match the counter */
+	uint64_t dev_mismatch_events;	/* S2 reports received */
 	uint64_t rewrite_events;
 	uint64_t wait_events;
 	uint64_t wait_stable_events;
@@ -54,6 +59,8 @@ struct stable_state {
 struct stable_result {
 	enum wbg_verdict verdict;
 	uint64_t s1;			/* violations seen */
+	uint64_t s2;			/* device got changed data: the
+					 * kernel check's count (exact) */
 	uint64_t lost;			/* reservations that failed */
 	bool core_missing;		/* the kernel lacked a needed enum */
 	bool stream_short;		/* fewer events arrived than counted */
@@ -65,6 +72,7 @@ struct stable_result {
 enum stable_class {
 	STABLE_CLASS_NONE,
 	STABLE_CLASS_S1,	/* a violation: report it */
+	STABLE_CLASS_S2,	/* a violation: report it */
 	STABLE_CLASS_STABLE_OK,	/* dirtied under writeback, then waited */
 	STABLE_CLASS_REWRITE,	/* S3 info */
 	STABLE_CLASS_WAIT,

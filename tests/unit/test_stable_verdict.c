@@ -369,6 +369,86 @@ static void random_streams_property(void)
 	}
 }
 
+/* An S2 report the way the BPF side sends it, counted too. */
+static enum stable_class dev_mismatch(unsigned long long hash_submit,
+				      unsigned long long hash_end)
+{
+	struct stable_event e = ev(STABLE_EV_DEV_MISMATCH, 0, 0);
+
+	e.ino = 0;
+	e.sector = 2048;
+	e.bytes = 4096;
+	e.hash_submit = hash_submit;
+	e.hash_end = hash_end;
+	cnt.c[STC_DEV_MISMATCH]++;
+	return stable_feed(&st, &e);
+}
+
+static void device_got_changed_data_is_s2(void)
+{
+	struct stable_result r;
+
+	reset();
+	cnt.c[STC_DIRTY] = cnt.c[STC_DIRTY_STABLE] = 100;
+	CHECK(dev_mismatch(0x1234, 0x5678) == STABLE_CLASS_S2);
+	CHECK(dev_mismatch(0x9, 0xa) == STABLE_CLASS_S2);
+	r = stable_finish(&st, &cnt);
+	CHECK(r.s2 == 2);
+	CHECK(r.s1 == 0);
+	CHECK(r.verdict == WBG_VIOLATION);
+	CHECK(!r.stream_short);
+}
+
+static void no_dev_mismatch_passes(void)
+{
+	struct stable_result r;
+
+	reset();
+	cnt.c[STC_DIRTY] = cnt.c[STC_DIRTY_STABLE] = 100;
+	r = stable_finish(&st, &cnt);
+	CHECK(r.s2 == 0);
+	CHECK(r.verdict == WBG_PASS);
+}
+
+/* The count is exact: a report lost in the ring buffer still counts. */
+static void lost_s2_report_still_violates(void)
+{
+	struct stable_result r;
+
+	reset();
+	cnt.c[STC_DEV_MISMATCH] = 3;
+	cnt.c[STC_RB_DROPS] = 3;
+	r = stable_finish(&st, &cnt);
+	CHECK(r.s2 == 3);
+	CHECK(r.verdict == WBG_VIOLATION);
+}
+
+/* Equal hashes, or no data, is no mismatch: a malformed report. */
+static void s2_report_without_difference_is_bad(void)
+{
+	struct stable_result r;
+
+	reset();
+	CHECK(dev_mismatch(0x42, 0x42) == STABLE_CLASS_BAD);
+	cnt.c[STC_DEV_MISMATCH] = 0;
+	r = stable_finish(&st, &cnt);
+	CHECK(st.bad_events == 1);
+	CHECK(r.verdict == WBG_UNKNOWN);
+}
+
+/* More reports than the kernel counted: the stream cannot be trusted. */
+static void s2_reports_beyond_count_are_unknown(void)
+{
+	struct stable_result r;
+
+	reset();
+	CHECK(dev_mismatch(1, 2) == STABLE_CLASS_S2);
+	cnt.c[STC_DEV_MISMATCH] = 0;
+	r = stable_finish(&st, &cnt);
+	CHECK(r.stream_short);
+	CHECK(r.verdict == WBG_UNKNOWN);
+}
+
 static void histogram_percentiles(void)
 {
 	struct wbg_hist h = {0};
@@ -402,6 +482,11 @@ int main(void)
 	RUN(untracked_or_undecodable_is_unknown);
 	RUN(bad_events_are_unknown);
 	RUN(random_streams_property);
+	RUN(device_got_changed_data_is_s2);
+	RUN(no_dev_mismatch_passes);
+	RUN(lost_s2_report_still_violates);
+	RUN(s2_report_without_difference_is_bad);
+	RUN(s2_reports_beyond_count_are_unknown);
 	RUN(histogram_percentiles);
 	return failures ? 1 : 0;
 }
