@@ -4,8 +4,10 @@
  * userspace can check C1-C4 (tools/ioend_verdict.c).
  *
  * Two ways in, chosen by userspace before load (autoload):
- *   series: the ext4_io_end_* tracepoints of the wbguard kernel series
- *           (tp_btf), plus ext4_convert_unwritten_extents if present;
+ *   series: the bare ext4_io_end_*_tp tracepoints of the wbguard kernel
+ *           series (tp_btf), plus ext4_convert_unwritten_extents_tp; the
+ *           conversion pair fires only for io_ends that convert (failed
+ *           I/O is released without one, as in fentry mode);
  *   fentry: ext4_init_io_end (fexit), ext4_io_submit, ext4_put_io_end_defer,
  *           ext4_convert_unwritten_io_end_vec (fentry/fexit) and the stock
  *           kmem_cache_free tracepoint for the release (the object being
@@ -265,7 +267,7 @@ static __always_inline void untrack(const void *io_end)
 
 /* ---- series mode: the ext4_io_end_* tracepoints ---- */
 
-SEC("tp_btf/ext4_io_end_alloc")
+SEC("tp_btf/ext4_io_end_alloc_tp")
 int BPF_PROG(tp_alloc, void *io_end)
 {
 	track_alloc(io_end);
@@ -273,7 +275,7 @@ int BPF_PROG(tp_alloc, void *io_end)
 	return 0;
 }
 
-SEC("tp_btf/ext4_io_end_submit_bio")
+SEC("tp_btf/ext4_io_end_submit_bio_tp")
 int BPF_PROG(tp_submit, void *io_end, struct bio *bio)
 {
 	if (!bio)	/* see tp_sync_enter */
@@ -284,7 +286,7 @@ int BPF_PROG(tp_submit, void *io_end, struct bio *bio)
 	return 0;
 }
 
-SEC("tp_btf/ext4_io_end_defer")
+SEC("tp_btf/ext4_io_end_defer_tp")
 int BPF_PROG(tp_defer, void *io_end, bool queued)
 {
 	if (queued)
@@ -293,7 +295,7 @@ int BPF_PROG(tp_defer, void *io_end, bool queued)
 	return 0;
 }
 
-SEC("tp_btf/ext4_io_end_convert_start")
+SEC("tp_btf/ext4_io_end_convert_enter_tp")
 int BPF_PROG(tp_conv_start, void *io_end)
 {
 	emit_ioend(io_end, IOEND_EV_CONV_START, ICT_CONV_START, 0, 0, 0);
@@ -301,7 +303,7 @@ int BPF_PROG(tp_conv_start, void *io_end)
 	return 0;
 }
 
-SEC("tp_btf/ext4_io_end_convert_end")
+SEC("tp_btf/ext4_io_end_convert_exit_tp")
 int BPF_PROG(tp_conv_end, void *io_end, int ret)
 {
 	check_folios(io_end, 1);
@@ -311,7 +313,7 @@ int BPF_PROG(tp_conv_end, void *io_end, int ret)
 	return 0;
 }
 
-SEC("tp_btf/ext4_io_end_release")
+SEC("tp_btf/ext4_io_end_release_tp")
 int BPF_PROG(tp_release, void *io_end)
 {
 	untrack(io_end);
@@ -348,7 +350,7 @@ static __always_inline void convert_extents(struct inode *inode, long long offse
 		submit(&e);
 }
 
-SEC("tp_btf/ext4_convert_unwritten_extents")
+SEC("tp_btf/ext4_convert_unwritten_extents_tp")
 int BPF_PROG(tp_convert_extents, struct inode *inode, long long offset,
 	     long len, bool reserved_handle, __u32 converted, int ret)
 {

@@ -47,7 +47,7 @@
  * preempted between its dirty and its own wait.
  *
  * Bounce-aware mode (kernels with the stable-bounce fix, issue 13, patch
- * 0009 of the series: the block layer gives a stable-writes device a copy
+ * 0007 of the series: the block layer gives a stable-writes device a copy
  * of each DMA-pinned folio of a write, block_stable_bounce_tp, and
  * writeback_folio_end exists). An episode that would be S1 is held in
  * bounce_watch until its writeback

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench-stable-bounce: the normal path (nothing pinned) with and without
-# patch 0009's bounce check. Boots the series kernel (FIXED) and the
+# patch 0007's bounce check. Boots the series kernel (FIXED) and the
 # stable-no-bounce mutation kernel (NOBOUNCE, make mutation-stable-no-bounce
 # builds it) in turn, PAIRS times (A B A B ...), each running only
 # tests/vm/55-stable-bounce-bench.sh, and writes bench/stable-bounce.txt:
@@ -33,7 +33,7 @@ for p in $(seq 1 "$pairs"); do
 done
 {
 	echo "# make bench-stable-bounce, $(date -u +%Y-%m-%dT%H:%MZ), qemu TCG guest (2 vCPU, -icount shift=${WBG_VM_ICOUNT:-1}: guest time counts instructions), $pairs pair(s) of boots"
-	echo "# fixed = series with 0009; nobounce = series + patches/mutations/stable-no-bounce.patch"
+	echo "# fixed = series with 0007; nobounce = series + patches/mutations/stable-no-bounce.patch"
 	cat "$lines"
 	# per pair of boots: nobounce time / fixed time (throughput fixed/nobounce), then the
 	# median, min and max over the pairs and over all rounds together; and the direct

@@ -11,11 +11,11 @@
 #                         iomap_write_begin()
 #   make mutation-stable-no-bounce  the series + patches/mutations/stable-no-bounce.patch
 #                         (submit_bio() does not bounce DMA-pinned folios: the kernel
-#                         before 0009): O_DIRECT reads into a shared mapping under
+#                         before 0007): O_DIRECT reads into a shared mapping under
 #                         writeback must give guard errors, debug-check mismatches and
 #                         wbguard S1 and S2 on ext4 and xfs over the DIX disk
 #                         (tests/vm/54-stable-dmapin.sh)
-#   make bench-stable-bounce  the normal path (nothing pinned) with and without 0009's
+#   make bench-stable-bounce  the normal path (nothing pinned) with and without 0007's
 #                         check: the series kernel and the stable-no-bounce mutation kernel
 #                         (make mutation-stable-no-bounce first) booted in turn,
 #                         tests/vm/55-stable-bounce-bench.sh -> bench/stable-bounce.txt

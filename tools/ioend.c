@@ -109,9 +109,9 @@ static const char *mode_name(int m)
 /* ---- what the running kernel offers (vmlinux and ext4 module BTF) ---- */
 
 static const char *const series_tps[] = {
-	"ext4_io_end_alloc", "ext4_io_end_submit_bio", "ext4_io_end_defer",
-	"ext4_io_end_convert_start", "ext4_io_end_convert_end",
-	"ext4_io_end_release", NULL,
+	"ext4_io_end_alloc_tp", "ext4_io_end_submit_bio_tp", "ext4_io_end_defer_tp",
+	"ext4_io_end_convert_enter_tp", "ext4_io_end_convert_exit_tp",
+	"ext4_io_end_release_tp", NULL,
 };
 static const char *const fentry_funcs[] = {
 	"ext4_init_io_end", "ext4_io_submit", "ext4_put_io_end_defer",
@@ -556,7 +556,7 @@ int cmd_ioend(int argc, char **argv)
 			 fentry_ok ? "" : ", ");
 		fentry_ok = false;
 	}
-	conv_tp = wbg_kbtf_tp_nargs(&k, "ext4_convert_unwritten_extents") == 6;
+	conv_tp = wbg_kbtf_tp_nargs(&k, "ext4_convert_unwritten_extents_tp") == 6;
 	conv_fn = wbg_kbtf_have_func(&k, "ext4_convert_unwritten_extents");
 	wbg_kbtf_close(&k);
 

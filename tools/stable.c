@@ -326,7 +326,7 @@ static const char *const tracepoints_latency[] = {
 };
 
 /*
- * Kernels with the stable-bounce fix (issue 13, patch 0009 of the series)
+ * Kernels with the stable-bounce fix (issue 13, patch 0007 of the series)
  * give a stable-writes device a copy of each DMA-pinned folio they write (one tracepoint per
  * copy) and trace the end of folio writeback: then an episode is also
  * judged by whether its writeback went out from a copy.

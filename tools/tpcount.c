@@ -18,18 +18,21 @@
 #include "tpcount.skel.h"
 
 #define TPCOUNT_MAX 64
+#define TPCOUNT_RAW 8	/* count_raw0..7 in tpcount.bpf.c */
 
 static struct tp_env {
 	long duration_s;
 	bool json;
 	bool verbose;
 	int nr;
+	int nr_raw;
 	char *events[TPCOUNT_MAX];
 	char **cmd;
 } env;
 
 static const char doc[] =
-"Count hits of tracepoints given as CATEGORY:EVENT.\n"
+"Count hits of tracepoints given as CATEGORY:EVENT, or raw:NAME for a\n"
+"bare tracepoint (DECLARE_TRACE: no tracefs event; at most 8).\n"
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
@@ -38,7 +41,7 @@ static const char doc[] =
 "\n"
 "EXAMPLES:\n"
 "    wbguard tpcount writeback:writeback_dirty_folio -d 5\n"
-"    wbguard tpcount --json ext4:ext4_io_end_alloc ext4:ext4_io_end_release \\\n"
+"    wbguard tpcount --json raw:ext4_io_end_alloc_tp raw:ext4_io_end_release_tp \\\n"
 "        -- xfs_io -f -c 'falloc 0 1m' -c 'pwrite 0 1m' -c fsync /mnt/f\n";
 
 static const struct argp_option opts[] = {
@@ -74,6 +77,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		}
 		if (env.nr >= TPCOUNT_MAX)
 			wbg_die("tpcount", "at most %d tracepoints", TPCOUNT_MAX);
+		if (!strncmp(arg, "raw:", 4) && ++env.nr_raw > TPCOUNT_RAW)
+			wbg_die("tpcount", "at most %d bare tracepoints (raw:NAME)", TPCOUNT_RAW);
 		env.events[env.nr++] = arg;
 		break;
 	case ARGP_KEY_END:
@@ -108,6 +113,41 @@ static void __attribute__((noreturn)) missing_tracepoint(const char *arg, const 
 	wbg_die("tpcount", "tracepoint %s is missing in the running kernel", arg);
 }
 
+/* raw:NAME, a bare tracepoint: only its BTF type tells it exists */
+static bool is_raw(const char *ev)
+{
+	return !strncmp(ev, "raw:", 4);
+}
+
+static void check_raw(const char *arg, const char *name)
+{
+	struct wbg_kbtf k;
+	bool have;
+
+	if (wbg_kbtf_open(&k, NULL, NULL, NULL))
+		wbg_die("tpcount", "%s: no kernel BTF to look the bare tracepoint up in", arg);
+	have = wbg_kbtf_have_tp(&k, name);
+	wbg_kbtf_close(&k);
+	if (!have)
+		missing_tracepoint(arg, name);
+}
+
+static void raw_progs(struct tpcount_bpf *skel, struct bpf_program **raw)
+{
+	int i;
+
+	raw[0] = skel->progs.count_raw0;
+	raw[1] = skel->progs.count_raw1;
+	raw[2] = skel->progs.count_raw2;
+	raw[3] = skel->progs.count_raw3;
+	raw[4] = skel->progs.count_raw4;
+	raw[5] = skel->progs.count_raw5;
+	raw[6] = skel->progs.count_raw6;
+	raw[7] = skel->progs.count_raw7;
+	for (i = 0; i < TPCOUNT_RAW; i++)
+		bpf_program__set_autoload(raw[i], false);
+}
+
 int cmd_tpcount(int argc, char **argv)
 {
 	static const struct argp argp = {
@@ -115,12 +155,13 @@ int cmd_tpcount(int argc, char **argv)
 		.args_doc = "CATEGORY:EVENT... [-- COMMAND [ARG...]]", .doc = doc,
 	};
 	struct bpf_link *links[TPCOUNT_MAX] = {0};
+	struct bpf_program *raw[TPCOUNT_RAW];
 	struct wbg_child child = {0};
 	struct tpcount_bpf *skel;
 	struct jw j;
 	const char *tdir;
 	uint64_t deadline = 0;
-	int i, ncpu, fd, rc = 0;
+	int i, ncpu, fd, nraw, rc = 0;
 	__u64 *vals;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
@@ -131,22 +172,39 @@ int cmd_tpcount(int argc, char **argv)
 	for (i = 0; i < env.nr; i++) {
 		char path[512], *c = strchr(env.events[i], ':');
 
+		if (is_raw(env.events[i])) {
+			check_raw(env.events[i], c + 1);
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%.*s/%s", tdir,
 			 (int)(c - env.events[i]), env.events[i], c + 1);
 		if (access(path, F_OK))
 			missing_tracepoint(env.events[i], c + 1);
 	}
 	wbg_setup_libbpf_log(env.verbose);
-	skel = tpcount_bpf__open_and_load();
+	skel = tpcount_bpf__open();
 	if (!skel)
-		wbg_die_bpf("tpcount", "load BPF programs", -errno);
-	for (i = 0; i < env.nr; i++) {
+		wbg_die_bpf("tpcount", "open BPF programs", -errno);
+	raw_progs(skel, raw);
+	for (i = 0, nraw = 0; i < env.nr; i++) {
+		if (!is_raw(env.events[i]))
+			continue;
+		skel->rodata->raw_slot[nraw] = i;
+		bpf_program__set_autoload(raw[nraw++], true);
+	}
+	rc = tpcount_bpf__load(skel);
+	if (rc)
+		wbg_die_bpf("tpcount", "load BPF programs", rc);
+	for (i = 0, nraw = 0; i < env.nr; i++) {
 		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = i);
 		char cat[128], *c = strchr(env.events[i], ':');
 
 		snprintf(cat, sizeof(cat), "%.*s", (int)(c - env.events[i]), env.events[i]);
-		links[i] = bpf_program__attach_tracepoint_opts(skel->progs.count_hit,
-							       cat, c + 1, &o);
+		if (is_raw(env.events[i]))
+			links[i] = bpf_program__attach_raw_tracepoint(raw[nraw++], c + 1);
+		else
+			links[i] = bpf_program__attach_tracepoint_opts(skel->progs.count_hit,
+								       cat, c + 1, &o);
 		if (!links[i]) {
 			rc = -errno;
 			if (rc == -EPERM || rc == -EACCES)

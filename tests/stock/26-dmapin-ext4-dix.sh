@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 13's hole on a stock kernel (none of them has the bounce, patch 0009): ext4 (the
+# Issue 13's hole on a stock kernel (none of them has the bounce, patch 0007): ext4 (the
 # distribution's module) on the scsi_debug DIF/DIX disk, O_DIRECT reads into a MAP_SHARED
 # mapping of a file under writeback (tests/workloads/stable_dmapin; the source file on
 # ext4 over a loop device in tmpfs, so the reads run in the loop worker). Must fire: the

@@ -7,7 +7,7 @@
 # reads is ext4 on a loop device in tmpfs (not stable), so the reads run in
 # the loop worker, concurrent with the target's writeback.
 #
-# On the series (0009: submit_bio() gives a stable-writes device copies of
+# On the series (0007: submit_bio() gives a stable-writes device copies of
 # folios that may be DMA-pinned): every run ends with the data check ok, no
 # "GUARD check failed" / protection error / "Buffer I/O error" line, no
 # scsi_debug dif_errors, no debug-check mismatch, and the bounce tracepoint

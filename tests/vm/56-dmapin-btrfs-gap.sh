@@ -1,16 +1,16 @@
 #!/bin/sh
-# Issue 13, what patch 0009 does not cover: btrfs. btrfs computes its data
-# checksums before submit_bio(), so neither a copy made there (0009's bounce)
+# Issue 13, what patch 0007 does not cover: btrfs. btrfs computes its data
+# checksums before submit_bio(), so neither a copy made there (0007's bounce)
 # nor a change just before it is known to match its checksum. O_DIRECT reads
 # into a MAP_SHARED mapping of a file on btrfs (tests/workloads/stable_dmapin
 # -k: no fsync at the end, the racing writes stay on disk) under `wbguard
 # stable`, then `btrfs scrub`; first on the scsi_debug DIX disk (stable
-# writes: 0009 bounces, the device checks PI), then on a loop device in tmpfs
+# writes: 0007 bounces, the device checks PI), then on a loop device in tmpfs
 # (no stable writes: only btrfs's checksums need stable pages, and nothing is
 # bounced). Asserts that wbguard excuses nothing on btrfs: S1 > 0, exit 1, no
 # episode counted as bounced or changed before submission, in every run.
 # Measures the rest: scrub's checksum errors, the device's PI errors and the
-# folios 0009 bounced, per run. Booted without 0009 (the stable-no-bounce
+# folios 0007 bounced, per run. Booted without 0007 (the stable-no-bounce
 # mutation kernel, without wbg.mutation=) it measures the unfixed kernel.
 # wbg.dmapin_runs=N (default 3), wbg.dmapin_secs=S (default 6).
 . $WBG_TOP/tests/vm/stable_lib.sh
@@ -63,7 +63,7 @@ one_dev() {
 	umount /mnt/sd || fail "umount $bdev"
 }
 
-# the DIX disk (stable writes: 0009 bounces), then a loop device in tmpfs
+# the DIX disk (stable writes: 0007 bounces), then a loop device in tmpfs
 # (no stable writes: nothing is bounced, btrfs's checksums alone)
 one_dev /dev/$dev dix
 truncate -s 256M /tmp/btrfs.img && bloop=$(losetup -f --show /tmp/btrfs.img) || fail "loop for btrfs"
