@@ -2,18 +2,11 @@
 /*
  * wbguard dax: DAX faults into unwritten extents (D1).
  *
- * Series mode (the wbguard kernel series adds two tracepoints):
- *   ext4_dax_iomap_write  - ext4_iomap_begin() for a DAX write: what the
- *                           lookup found, whether ext4_iomap_alloc() ran
- *                           (zero + convert with CREATE_ZERO), the result
- *   dax_fault_iomap       - dax_fault_iter(): the iomap a PTE/PMD fault is
- *                           about to map or load a hole for
- * Both come from the faulting thread, in that order; userspace pairs them
- * (tools/dax_verdict.c). Both tracepoints are missing from stock kernels
- * and from the vmlinux.h this is built against on the host, so their
- * argument types are declared here with a ___wbg flavor (CO-RE matches
- * them to the kernel's struct iomap / ext4_map_blocks), and userspace
- * turns these programs' autoload off when the kernel lacks them.
+ * Mainline mode (--mode mainline, or auto where its tracepoints exist):
+ * D1 from iomap_iter, iomap_iter_dstmap and ext4's block-lookup events in
+ * the faulting thread (see "mainline" below). The argument types that are
+ * not in every vmlinux.h (ext4 may be a module) are declared here with a
+ * ___wbg flavor; CO-RE matches them to the kernel's.
  *
  * Both modes (stock tracepoints, counters only):
  *   dax_pte_fault_done, dax_pmd_fault_done   - fault counts, fallbacks
@@ -33,7 +26,6 @@ char LICENSE[] SEC("license") = "GPL";
 /* Filters, set by userspace before load. 0 means "any". */
 const volatile __u32 targ_dev = 0;
 const volatile __u32 targ_tgid = 0;
-const volatile bool all_events = false;
 /* --mode mainline: the ml_* programs are loaded */
 const volatile bool mainline = false;
 
@@ -55,7 +47,7 @@ struct {
 	__type(value, struct dax_counters);
 } counters SEC(".maps");
 
-/* The argument types of the series' tracepoints, as far as read here. */
+/* struct iomap and struct ext4_map_blocks, as far as read here. */
 struct iomap___wbg {
 	loff_t offset;
 	u64 length;
@@ -161,7 +153,7 @@ static __always_inline int norm_map_flags(unsigned int f)
 	return r;
 }
 
-/* The exact counters of an ext4 DAX write lookup (series event, or rebuilt). */
+/* The exact counters of an ext4 DAX write lookup (a window's outcome). */
 static __always_inline void count_lookup(int found, bool allocated, int m, int ret)
 {
 	count(DXC_EXT4_WRITE);
@@ -177,82 +169,14 @@ static __always_inline void count_lookup(int found, bool allocated, int m, int r
 		count(DXC_EXT4_OVERWRITE);
 }
 
-/* ---- series ------------------------------------------------------------------ */
-
-SEC("tp_btf/dax_fault_iomap")
-int BPF_PROG(fault_iomap, struct inode *inode, void *vmf_, void *iomap_, bool pmd)
-{
-	struct vm_fault *vmf = vmf_;
-	struct iomap___wbg *iomap = iomap_;
-	struct dax_event e = {};
-
-	if (!common(inode, &e))
-		return 0;
-	e.type = DAX_EV_FAULT;
-	e.fault_flags = BPF_CORE_READ(vmf, flags);
-	e.pgoff = BPF_CORE_READ(vmf, pgoff);
-	e.address = BPF_CORE_READ(vmf, address);
-	e.offset = BPF_CORE_READ(iomap, offset);
-	e.length = BPF_CORE_READ(iomap, length);
-	e.iomap_type = BPF_CORE_READ(iomap, type);
-	e.iomap_flags = BPF_CORE_READ(iomap, flags);
-	e.write = !!(e.fault_flags & fault_flag_write());
-	e.pmd = pmd;
-
-	count(pmd ? DXC_IOMAP_PMD : DXC_IOMAP_PTE);
-	if (e.write) {
-		count(DXC_IOMAP_WRITE);
-		if (e.iomap_type == DAX_IOMAP_UNWRITTEN || e.iomap_type == DAX_IOMAP_HOLE)
-			count(DXC_IOMAP_WRITE_UNWRITTEN);
-	} else {
-		count(DXC_IOMAP_READ);
-		if (!all_events)
-			return 0;
-	}
-	count(DXC_IOMAP_SENT);
-	send(&e);
-	return 0;
-}
-
-SEC("tp_btf/ext4_dax_iomap_write")
-int BPF_PROG(ext4_dax_write, struct inode *inode, void *map_, unsigned int found,
-	     bool allocated, int ret)
-{
-	struct ext4_map_blocks___wbg *map = map_;
-	struct dax_event e = {};
-	int f, m;
-
-	if (!common(inode, &e))
-		return 0;
-	f = norm_map_flags(found);
-	m = norm_map_flags(BPF_CORE_READ(map, m_flags));
-	if (f < 0 || m < 0) {
-		count(DXC_CORE_MISSING);
-		return 0;
-	}
-	e.type = DAX_EV_EXT4_WRITE;
-	e.found = f;
-	e.mflags = m;
-	e.allocated = allocated;
-	e.ret = ret;
-	e.lblk = BPF_CORE_READ(map, m_lblk);
-	e.len = BPF_CORE_READ(map, m_len);
-	e.pgoff = BPF_CORE_READ(map, m_pblk);
-	e.offset = (long long)e.lblk << e.blkbits;
-	e.length = (unsigned long long)e.len << e.blkbits;
-
-	count_lookup(f, allocated, m, ret);
-	send(&e);
-	return 0;
-}
-
 /* ---- mainline: D1 from events every kernel since 5.15 has --------------------- */
 /*
- * --mode mainline rebuilds what the series' two events say from mainline
- * ones, in the faulting thread:
+ * --mode mainline follows each DAX write fault in the faulting thread and
+ * sends two events per fault: the ext4 lookup (what ext4_iomap_begin()
+ * found and did) and the fault (the iomap it maps):
  *   iomap_iter           a DAX write fault's iteration starts (flags
- *                        IOMAP_WRITE | IOMAP_FAULT | IOMAP_DAX, an ext4
- *                        inode): open a window, note pos and len;
+ *                        IOMAP_WRITE | IOMAP_FAULT | IOMAP_DAX): open a
+ *                        window, note pos and len;
  *   ext4_es_lookup_extent_exit, ext4_ext_map_blocks_exit
  *                        the first lookup of that inode in the window is
  *                        what ext4_iomap_begin() found (written,
@@ -263,8 +187,9 @@ int BPF_PROG(ext4_dax_write, struct inode *inode, void *map_, unsigned int found
  *                        and the mapping it returned;
  *   iomap_iter_dstmap    the iomap ext4_iomap_begin() returned, i.e. what
  *                        dax_fault_iter() is about to map: send the lookup
- *                        and the fault, as the series' events would, to
- *                        the same verdict (tools/dax_verdict.c); close.
+ *                        and the fault to the verdict
+ *                        (tools/dax_verdict.c); close.
+ * On other filesystems (xfs) only the fault is sent: counted, not judged.
  * dax_pte_fault_done / dax_pmd_fault_done close a window left open (an
  * ext4_iomap_begin() error). The ext4 events fire for every block lookup
  * of the machine: while no window is open (open_wins 0) they return at
@@ -340,7 +265,7 @@ int BPF_PROG(ml_iter, struct iomap_iter *iter, const void *ops, unsigned long ca
 	if (iter->iomap.length)
 		return 0;
 	inode = iter->inode;
-	if (!pass_filter(inode) || BPF_CORE_READ(inode, i_sb, s_magic) != DAX_EXT4_SUPER_MAGIC)
+	if (!pass_filter(inode))
 		return 0;
 	w = bpf_task_storage_get(&wins, bpf_get_current_task_btf(), NULL,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -441,30 +366,29 @@ int BPF_PROG(ml_dstmap, struct inode *inode, struct iomap *iomap_)
 	e.iomap_flags = BPF_CORE_READ(iomap, flags);
 	blocks = e.length >> e.blkbits;
 
-	/* what ext4_iomap_begin() found and did, as ext4_dax_iomap_write says */
-	e.type = DAX_EV_EXT4_WRITE;
-	e.found = w->found;
-	e.allocated = w->allocated;
-	e.mflags = w->allocated ? w->mflags :
-		   (e.iomap_type == DAX_IOMAP_MAPPED ? DAX_MAP_MAPPED :
-		    e.iomap_type == DAX_IOMAP_UNWRITTEN ? DAX_MAP_UNWRITTEN : 0);
-	e.ret = w->allocated && w->ret < 0 ? w->ret : (blocks > 0 ? blocks : 1);
-	e.lblk = e.offset >> e.blkbits;
-	e.len = blocks;
-	count_lookup(e.found, e.allocated, e.mflags, e.ret);
-	send(&e);
+	/* ext4: what ext4_iomap_begin() found and did (other filesystems
+	 * have no lookup here: their faults are counted, not judged) */
+	if (e.fs_magic == DAX_EXT4_SUPER_MAGIC) {
+		e.type = DAX_EV_EXT4_WRITE;
+		e.found = w->found;
+		e.allocated = w->allocated;
+		e.mflags = w->allocated ? w->mflags :
+			   (e.iomap_type == DAX_IOMAP_MAPPED ? DAX_MAP_MAPPED :
+			    e.iomap_type == DAX_IOMAP_UNWRITTEN ? DAX_MAP_UNWRITTEN : 0);
+		e.ret = w->allocated && w->ret < 0 ? w->ret : (blocks > 0 ? blocks : 1);
+		e.lblk = e.offset >> e.blkbits;
+		e.len = blocks;
+		count_lookup(e.found, e.allocated, e.mflags, e.ret);
+		send(&e);
+	}
 
-	/* the fault that maps it, as dax_fault_iomap says */
+	/* the write fault that maps it */
 	e.type = DAX_EV_FAULT;
-	e.write = 1;
-	e.fault_flags = fault_flag_write();
 	e.pmd = w->len > 4096;	/* dax_iomap_pmd_fault() asks for PMD_SIZE */
 	e.pgoff = w->pos >> 12;
-	e.address = 0;		/* not in any mainline event of the fault */
 	e.found = e.mflags = e.allocated = 0;
 	e.ret = 0;
 	count(e.pmd ? DXC_IOMAP_PMD : DXC_IOMAP_PTE);
-	count(DXC_IOMAP_WRITE);
 	if (e.iomap_type == DAX_IOMAP_UNWRITTEN || e.iomap_type == DAX_IOMAP_HOLE)
 		count(DXC_IOMAP_WRITE_UNWRITTEN);
 	count(DXC_IOMAP_SENT);

@@ -8,13 +8,13 @@
 
 #define WBG_DAX_COMM_LEN 16
 
+/* Both come from one DAX write fault, rebuilt from mainline events in the
+ * faulting thread (dax.bpf.c), the lookup first. */
 enum dax_ev_type {
-	/* dax_fault_iomap (series): the iomap a PTE/PMD fault is about to
-	 * map (or load a hole for). Write faults always; read faults only
-	 * with --all-events (they are counted either way). */
+	/* the iomap a PTE/PMD write fault is about to map (iomap_iter_dstmap) */
 	DAX_EV_FAULT = 1,
-	/* ext4_dax_iomap_write (series): ext4_iomap_begin() for a DAX write,
-	 * with what the lookup found and whether ext4_iomap_alloc() ran */
+	/* ext4 only: what ext4_iomap_begin()'s lookup found for that write
+	 * and whether ext4_iomap_alloc() ran (ext4's block-lookup events) */
 	DAX_EV_EXT4_WRITE = 2,
 };
 
@@ -41,19 +41,16 @@ struct dax_event {
 	unsigned long long ts_ns;
 	unsigned long long cgroup_id;	/* the task's cgroup v2 id, 0 if none */
 	unsigned long long ino;
-	/* FAULT: iomap offset and length (bytes), the faulting address and
-	 * page offset. EXT4_WRITE: offset = lblk << blkbits, length = len <<
-	 * blkbits, pgoff = physical block. */
+	/* FAULT: iomap offset and length (bytes), the faulting page offset.
+	 * EXT4_WRITE: offset = lblk << blkbits, length = len << blkbits. */
 	long long offset;
 	unsigned long long length;
-	unsigned long long address;
 	unsigned long long pgoff;
 	unsigned int type;		/* enum dax_ev_type */
 	unsigned int dev;		/* kernel dev_t of the superblock */
 	unsigned int pid;		/* thread id */
 	unsigned int tgid;
 	unsigned int fs_magic;		/* sb->s_magic */
-	unsigned int fault_flags;	/* FAULT: vmf->flags */
 	int ret;			/* EXT4_WRITE: blocks mapped or -errno */
 	unsigned int found;		/* EXT4_WRITE: DAX_MAP_* of the lookup */
 	unsigned int mflags;		/* EXT4_WRITE: DAX_MAP_* handed to DAX */
@@ -61,7 +58,6 @@ struct dax_event {
 	unsigned int len;		/* EXT4_WRITE: blocks */
 	unsigned short iomap_type;	/* FAULT: DAX_IOMAP_* */
 	unsigned short iomap_flags;	/* FAULT: DAX_IOMAP_F_* */
-	unsigned char write;		/* FAULT: FAULT_FLAG_WRITE */
 	unsigned char pmd;		/* FAULT: PMD fault */
 	unsigned char allocated;	/* EXT4_WRITE: ext4_iomap_alloc() ran */
 	unsigned char blkbits;		/* inode->i_blkbits */
@@ -73,15 +69,13 @@ struct dax_event {
  * reservation: the verdict compares them with what arrived.
  */
 enum dax_counter {
-	/* series: dax_fault_iomap */
-	DXC_IOMAP_PTE,		/* PTE faults that reached dax_fault_iter */
-	DXC_IOMAP_PMD,		/* PMD faults that reached dax_fault_iter */
-	DXC_IOMAP_WRITE,	/* ... write faults (sent) */
-	DXC_IOMAP_READ,		/* ... read faults */
+	/* mainline mode: DAX write faults followed to their iomap */
+	DXC_IOMAP_PTE,		/* PTE write faults */
+	DXC_IOMAP_PMD,		/* PMD write faults */
 	DXC_IOMAP_WRITE_UNWRITTEN, /* write fault handed an UNWRITTEN or HOLE
 				 * iomap: dax_fault_iter WARNs and refuses */
 	DXC_IOMAP_SENT,		/* FAULT events we tried to send */
-	/* series: ext4_dax_iomap_write */
+	/* mainline mode: the ext4 lookup of each such fault */
 	DXC_EXT4_WRITE,		/* DAX write lookups (all sent) */
 	DXC_EXT4_CONVERT,	/* found UNWRITTEN, zeroed + converted */
 	DXC_EXT4_ALLOC,		/* found a hole, allocated */
@@ -99,7 +93,7 @@ enum dax_counter {
 	DXC_HOLE_PMD,		/* dax_pmd_load_hole */
 	DXC_STOCK_ZERO_CONVERT,	/* ext4_ext_handle_unwritten_extents with
 				 * EXT4_GET_BLOCKS_ZERO: a DAX zero+convert */
-	/* mainline mode (iomap_iter + ext4 lookups, see dax.bpf.c) */
+	/* mainline mode: following a fault (see dax.bpf.c) */
 	DXC_ML_NO_WINDOW,	/* no task storage for a fault's window: not
 				 * followed (its fault is then unmatched) */
 	DXC_ML_UNFINISHED,	/* a window closed by the fault's end or

@@ -2,8 +2,10 @@
 /*
  * wbguard dax: assert that a DAX write fault into an unwritten extent maps
  * the PFN only after the blocks were zeroed and the extent converted (D1).
- * Needs the series' tracepoints for D1; on stock kernels it counts DAX
- * faults, hole loads and conversions and says that D1 is not checked.
+ * D1 comes from mainline events (iomap_iter, iomap_iter_dstmap, ext4's
+ * block lookups: --mode mainline, any kernel since 5.15); --mode stock
+ * counts DAX faults, hole loads and conversions and says that D1 is not
+ * checked.
  */
 #include <argp.h>
 #include <errno.h>
@@ -23,7 +25,7 @@
 #include "driver.h"
 #include "dax.skel.h"
 
-enum dax_mode { MODE_AUTO, MODE_SERIES, MODE_MAINLINE, MODE_STOCK };
+enum dax_mode { MODE_AUTO, MODE_MAINLINE, MODE_STOCK };
 
 static struct env {
 	struct wbg_opts o;
@@ -36,44 +38,42 @@ static const char doc[] =
 "Check DAX write faults into unwritten extents.\n"
 "\n"
 "D1 (violation): a DAX write fault that meets an unwritten extent maps the\n"
-"    PFN only after the blocks were zeroed and the extent converted. With\n"
-"    the wbguard kernel series, ext4_dax_iomap_write (what ext4_iomap_begin\n"
-"    found, whether ext4_iomap_alloc zeroed and converted) is paired with\n"
-"    dax_fault_iomap (the iomap the fault maps) of the same thread. ext4 only;\n"
-"    write faults on other filesystems are counted.\n"
+"    PFN only after the blocks were zeroed and the extent converted. In the\n"
+"    faulting thread, iomap_iter opens a DAX write fault, ext4's lookup\n"
+"    events say what ext4_iomap_begin found and whether ext4_iomap_alloc\n"
+"    zeroed and converted, iomap_iter_dstmap gives the iomap the fault maps.\n"
+"    ext4 only; write faults on other filesystems are counted.\n"
 "Also reported: PTE and PMD faults (and PMD fallbacks), hole loads,\n"
 "    conversions, allocations.\n"
 "\n"
-"Modes: 'series' needs the series' tracepoints (dax_fault_iomap,\n"
-"ext4_dax_iomap_write). 'stock' uses only dax_pte/pmd_fault_done,\n"
-"dax_load_hole, dax_pmd_load_hole and ext4_ext_handle_unwritten_extents:\n"
-"fault, hole and zero+convert counts, but D1 is impossible (no tracepoint\n"
-"shows the iomap a fault maps nor what the lookup found) and the verdict is\n"
-"'unchecked'. 'mainline' rebuilds the series' two events from mainline\n"
-"ones (iomap_iter, iomap_iter_dstmap, ext4_es_lookup_extent_exit,\n"
-"ext4_ext_map_blocks_exit) in the faulting thread: D1 without the\n"
-"series. 'auto' (default) picks series when the kernel has it, else\n"
-"mainline, else stock.\n"
+"Modes: 'mainline' checks D1 with iomap_iter, iomap_iter_dstmap,\n"
+"ext4_es_lookup_extent_exit and ext4_ext_map_blocks_exit (any kernel since\n"
+"5.15). 'stock' uses only dax_pte/pmd_fault_done, dax_load_hole,\n"
+"dax_pmd_load_hole and ext4_ext_handle_unwritten_extents: fault, hole and\n"
+"zero+convert counts, but D1 is impossible (none of them shows the iomap a\n"
+"fault maps nor what the lookup found) and the verdict is 'unchecked'.\n"
+"'auto' (default) picks mainline when the kernel has its tracepoints, else\n"
+"stock. ('series' was removed with the series' DAX tracepoints: mainline\n"
+"mode checks D1.)\n"
 "\n"
 "Runs until Ctrl-C, -d SECONDS, or the end of COMMAND given after --.\n"
 "\n"
 "EXIT STATUS (first that applies): 1 violation; 3 events lost or a fault\n"
 "not paired, verdict unknown; 4 COMMAND failed; 5 unchecked: stock mode, or\n"
 "no ext4 DAX write fault seen, nothing judged; 0 pass. 2 usage or setup\n"
-"error (also --mode series on a kernel without the series).\n"
+"error (also --mode mainline on a kernel without its tracepoints).\n"
 "\n"
 "EXAMPLES:\n"
 "    wbguard dax -d 10                      # all devices, 10 seconds\n"
 "    wbguard dax --dev /mnt/pmem --json     # one filesystem, JSON Lines\n"
-"    wbguard dax --mode series --dev /dev/pmem0 -- dax_fault -f /mnt/pmem/f\n";
+"    wbguard dax --mode mainline --dev /dev/pmem0 -- dax_fault -f /mnt/pmem/f\n";
 
 static const struct argp_option opts[] = {
 	WBG_OPT_DURATION,
 	WBG_OPT_DEV,
 	WBG_OPT_PID,
 	WBG_OPT_JSON("violations and a final summary"),
-	{ "mode", 'M', "MODE", 0, "auto (default), series (exit 2 without the series' tracepoints), mainline (D1 from mainline events) or stock", 0 },
-	WBG_OPT_ALL_EVENTS("Also send read faults through the ring buffer (for testing loss accounting)"),
+	{ "mode", 'M', "MODE", 0, "auto (default: mainline where its tracepoints exist, else stock), mainline (D1 from mainline events; exit 2 without them) or stock", 0 },
 	WBG_OPT_RINGBUF("4096"),
 	WBG_OPT_MAX_REPORTS(""),
 	WBG_OPT_INTERVAL,
@@ -89,13 +89,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (!strcmp(arg, "auto"))
 			env.mode = MODE_AUTO;
 		else if (!strcmp(arg, "series"))
-			env.mode = MODE_SERIES;
+			wbg_die("dax", "--mode series was removed with the series' DAX tracepoints: --mode mainline checks D1");
 		else if (!strcmp(arg, "mainline"))
 			env.mode = MODE_MAINLINE;
 		else if (!strcmp(arg, "stock"))
 			env.mode = MODE_STOCK;
 		else
-			wbg_die("dax", "invalid mode '%s' (auto, series, mainline, stock)", arg);
+			wbg_die("dax", "invalid mode '%s' (auto, mainline, stock)", arg);
 		break;
 	default:
 		return wbg_parse_common(&env.o, key, arg, state);
@@ -106,20 +106,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct run {
 	struct dax_state st;
 	long reports;
-	bool series;		/* the series' events */
-	bool mainline;		/* D1 rebuilt from mainline events */
+	bool mainline;		/* D1 from mainline events (else stock mode) */
 	struct dax_bpf *skel;
 };
 
-/* D1 can be judged: the series' events, or mainline's rebuilt */
-static bool d1_checkable(const struct run *run)
-{
-	return run->series || run->mainline;
-}
-
 static const char *mode_name(const struct run *run)
 {
-	return run->series ? "series" : run->mainline ? "mainline" : "stock";
+	return run->mainline ? "mainline" : "stock";
 }
 
 static const char *map_flags_str(unsigned int f, char *buf, size_t n)
@@ -148,7 +141,7 @@ static void print_d1(const struct dax_event *f, const struct dax_event *lk,
 	wbg_where_fill(&where, f->dev, f->ino, f->pid, 0, f->cgroup_id);
 	if (env.o.json) {
 		jw_begin(&j, stdout);
-		jw_str(&j, "type", "D1");	/* tests/vm/60 looks for this */
+		jw_str(&j, "type", "D1");	/* tests/vm/62 looks for this */
 		jw_str(&j, "reason", dax_d1_reason_name(why));
 		wbg_where_json(&j, &where);
 		jw_i64(&j, "offset", f->offset);
@@ -157,7 +150,6 @@ static void print_d1(const struct dax_event *f, const struct dax_event *lk,
 		jw_u64(&j, "iomap_flags", f->iomap_flags);
 		jw_u64(&j, "lookup_lblk", lk->lblk);
 		jw_u64(&j, "lookup_len", lk->len);
-		jw_u64(&j, "pblk", lk->pgoff);
 		jw_str(&j, "found", map_flags_str(lk->found, fb, sizeof(fb)));
 		jw_bool(&j, "allocated", lk->allocated);
 		jw_str(&j, "mflags", map_flags_str(lk->mflags, mb, sizeof(mb)));
@@ -202,11 +194,11 @@ static const char *unchecked_why(const struct dax_result *r)
 static void report(const struct run *run, const struct dax_counts *cnt,
 		   const struct dax_result *r, double secs)
 {
-	bool series = d1_checkable(run);	/* the judged fields */
+	bool mainline = run->mainline;	/* the judged fields */
 	const struct dax_state *st = &run->st;
 	const uint64_t *c = cnt->c;
-	/* conversions: exact in series mode; the stock count otherwise */
-	uint64_t conversions = series ? c[DXC_EXT4_CONVERT] : c[DXC_STOCK_ZERO_CONVERT];
+	/* conversions: exact in mainline mode; the stock count otherwise */
+	uint64_t conversions = mainline ? c[DXC_EXT4_CONVERT] : c[DXC_STOCK_ZERO_CONVERT];
 
 	if (env.o.json) {
 		struct jw j;
@@ -227,11 +219,9 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		jw_u64(&j, "hole_loads_pmd", c[DXC_HOLE_PMD]);
 		jw_u64(&j, "conversions", conversions);
 		jw_u64(&j, "stock_zero_conversions", c[DXC_STOCK_ZERO_CONVERT]);
-		if (series) {
+		if (mainline) {
 			jw_u64(&j, "iomap_pte", c[DXC_IOMAP_PTE]);
 			jw_u64(&j, "iomap_pmd", c[DXC_IOMAP_PMD]);
-			jw_u64(&j, "iomap_write", c[DXC_IOMAP_WRITE]);
-			jw_u64(&j, "iomap_read", c[DXC_IOMAP_READ]);
 			jw_u64(&j, "write_faults_mapped", st->write_faults_mapped);
 			jw_u64(&j, "write_faults_refused", st->write_faults_refused);
 			jw_u64(&j, "write_faults_other_fs", st->write_faults_other_fs);
@@ -254,7 +244,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		/* every field that can make the verdict unknown or unchecked */
 		jw_u64(&j, "lost", r->lost);
 		jw_u64(&j, "bpf_recursion_misses", c[DXC_BPF_MISSES]);
-		if (run->mainline) {
+		if (mainline) {
 			jw_u64(&j, "recursion_misses_excused", r->misses_excused);
 			jw_u64(&j, "windows_unfinished", c[DXC_ML_UNFINISHED]);
 			jw_u64(&j, "windows_untracked", c[DXC_ML_NO_WINDOW]);
@@ -272,9 +262,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		return;
 	}
 	printf("\nwbguard dax: %.1f s, %s mode\n", secs,
-	       run->series ? "series (dax_fault_iomap + ext4_dax_iomap_write)" :
-	       run->mainline ? "mainline (iomap_iter + ext4 lookups, rebuilt)" :
-	       "stock tracepoints");
+	       mainline ? "mainline (iomap_iter + ext4 lookups)" : "stock tracepoints");
 	printf("  PTE faults                             %llu (write %llu, major %llu, errors %llu)\n",
 	       U(c[DXC_PTE_DONE]), U(c[DXC_PTE_DONE_WRITE]), U(c[DXC_PTE_MAJOR]),
 	       U(c[DXC_PTE_ERROR]));
@@ -283,10 +271,9 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 	printf("  hole loads                             PTE %llu, PMD %llu\n",
 	       U(c[DXC_HOLE_PTE]), U(c[DXC_HOLE_PMD]));
 	printf("  zero+convert of unwritten extents      %llu\n", U(conversions));
-	if (series) {
-		printf("  iomap of DAX faults                    PTE %llu, PMD %llu, write %llu, read %llu\n",
-		       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]),
-		       U(c[DXC_IOMAP_WRITE]), U(c[DXC_IOMAP_READ]));
+	if (mainline) {
+		printf("  iomap of DAX write faults              PTE %llu, PMD %llu\n",
+		       U(c[DXC_IOMAP_PTE]), U(c[DXC_IOMAP_PMD]));
 		printf("  write faults mapped                    %llu (refused unwritten/hole iomap: %llu, other fs: %llu)\n",
 		       U(st->write_faults_mapped), U(st->write_faults_refused),
 		       U(st->write_faults_other_fs));
@@ -324,9 +311,6 @@ static const char *const stock_tps[] = {
 	"dax_pte_fault_done", "dax_pmd_fault_done", "dax_load_hole",
 	"dax_pmd_load_hole", "ext4_ext_handle_unwritten_extents", NULL,
 };
-static const char *const series_tps[] = {
-	"dax_fault_iomap", "ext4_dax_iomap_write", NULL,
-};
 static const char *const mainline_tps[] = {
 	"iomap_iter", "iomap_iter_dstmap", "ext4_es_lookup_extent_exit",
 	"ext4_ext_map_blocks_exit", NULL,
@@ -359,7 +343,8 @@ static void snapshot(struct wbg_snap *s, const struct run *run,
 	s->events = c[DXC_IOMAP_PTE] + c[DXC_IOMAP_PMD] + c[DXC_EXT4_WRITE];
 	s->lost = r->lost;
 	s->verdict = r->verdict;
-	wbg_snap_add(s, "write_faults", WBG_COUNTER, c[DXC_IOMAP_WRITE], "DAX write faults.");
+	wbg_snap_add(s, "write_faults", WBG_COUNTER, c[DXC_IOMAP_PTE] + c[DXC_IOMAP_PMD],
+		     "DAX write faults followed to their iomap.");
 	wbg_snap_add(s, "write_faults_judged", WBG_COUNTER, st->d1_checked, "ext4 DAX write faults judged (D1).");
 	wbg_snap_add(s, "conversions", WBG_COUNTER, st->conversions, "Lookups that zeroed and converted an unwritten extent.");
 	wbg_snap_add(s, "unmatched", WBG_COUNTER, r->unmatched, "ext4 write faults without their lookup (unknown).");
@@ -375,13 +360,8 @@ static struct bpf_object *open_obj(void *ctx)
 		return NULL;
 	run->skel->rodata->targ_dev = env.o.dev;
 	run->skel->rodata->targ_tgid = env.o.pid;
-	run->skel->rodata->all_events = env.o.all_events;
 	run->skel->rodata->have_cgroups = wbg_kernel_has_cgroups();
 	run->skel->rodata->mainline = run->mainline;
-	if (!run->series) {
-		bpf_program__set_autoload(run->skel->progs.fault_iomap, false);
-		bpf_program__set_autoload(run->skel->progs.ext4_dax_write, false);
-	}
 	if (!run->mainline) {
 		bpf_program__set_autoload(run->skel->progs.ml_iter, false);
 		bpf_program__set_autoload(run->skel->progs.ml_es_lookup, false);
@@ -403,7 +383,7 @@ static void started(void *ctx)
 	if (!env.o.json)
 		fprintf(stderr, "wbguard dax: %s mode%s, tracing %s\n",
 			mode_name(run),
-			d1_checkable(run) ? "" : " (D1 not checked: --mode mainline checks it)",
+			run->mainline ? "" : " (D1 not checked: --mode mainline checks it)",
 			wbg_scope(&env.o));
 }
 
@@ -417,7 +397,7 @@ static enum wbg_verdict judge(void *ctx, const uint64_t *c, bool final,
 	memcpy(cnt.c, c, sizeof(cnt.c));
 	if (run->mainline)
 		cnt.c[DXC_ML_DSTMAP_MISSES] = wbg_prog_misses(run->skel->progs.ml_dstmap);
-	r = dax_finish(&run->st, &cnt, d1_checkable(run));
+	r = dax_finish(&run->st, &cnt, run->mainline);
 	if (final)
 		report(run, &cnt, &r, secs);
 	snapshot(snap, run, c, &r, secs);
@@ -448,7 +428,7 @@ int cmd_dax(int argc, char **argv)
 	struct wbg_kbtf k;
 	char why[512];
 	uint32_t rb_bytes;
-	bool series, mainline = false;
+	bool mainline = false;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return WBG_EXIT_SETUP;
@@ -458,24 +438,16 @@ int cmd_dax(int argc, char **argv)
 	/* root, BTF, and the stock fs_dax/ext4 tracepoints (CONFIG_FS_DAX;
 	 * ext4's in its module BTF when it is a module: it must be loaded) */
 	wbg_preflight("dax", stock_tps, &k);
-	series = have_tracepoints(&k, series_tps, why, sizeof(why));
 	switch (env.mode) {
-	case MODE_SERIES:
-		if (!series)
-			wbg_die("dax", "%s: this kernel lacks the wbguard series (--mode mainline checks D1 from mainline events)",
-				why);
-		break;
 	case MODE_MAINLINE:
 		if (!have_tracepoints(&k, mainline_tps, why, sizeof(why)))
 			wbg_die("dax", "%s: --mode mainline needs it", why);
-		series = false;
 		mainline = true;
 		break;
 	case MODE_STOCK:
-		series = false;
 		break;
-	case MODE_AUTO:	/* without the series, mainline's events where they exist */
-		mainline = !series && have_tracepoints(&k, mainline_tps, why, sizeof(why));
+	case MODE_AUTO:	/* mainline's events where they exist */
+		mainline = have_tracepoints(&k, mainline_tps, why, sizeof(why));
 		break;
 	}
 	wbg_kbtf_close(&k);
@@ -485,7 +457,6 @@ int cmd_dax(int argc, char **argv)
 	if (!run)
 		wbg_die("dax", "out of memory");
 	dax_state_init(&run->st);
-	run->series = series;
 	run->mainline = mainline;
 	sub.ctx = run;
 	return wbg_drive(&sub);

@@ -162,11 +162,7 @@ static enum dax_class on_fault(struct dax_state *st, const struct dax_event *e)
 	enum dax_d1_reason r;
 
 	st->fault_events++;
-	if (!e->write) {
-		st->read_faults++;
-		return DAX_CLASS_FAULT;
-	}
-	st->write_faults++;
+	st->write_faults++;	/* the BPF side follows write faults only */
 	p = slot_of(st, e->pid, false);
 	/* the thread's lookup is used by this fault, whatever it maps */
 	if (p && p->used && (!covers(&p->ev, e))) {
@@ -221,7 +217,7 @@ enum dax_class dax_feed(struct dax_state *st, const struct dax_event *e)
 }
 
 struct dax_result dax_finish(const struct dax_state *st,
-			     const struct dax_counts *cnt, bool series)
+			     const struct dax_counts *cnt, bool mainline)
 {
 	struct dax_result r = {0};
 	uint64_t sent;
@@ -246,7 +242,7 @@ struct dax_result dax_finish(const struct dax_state *st,
 	/* a fault whose window could not be kept was not followed */
 	r.lost += cnt->c[DXC_ML_NO_WINDOW];
 	r.core_missing = cnt->c[DXC_CORE_MISSING] != 0;
-	r.checked = series;
+	r.checked = mainline;
 	r.unmatched = st->write_faults_unmatched + st->table_full;
 	/* every event the BPF side did not fail to reserve must have arrived */
 	sent = cnt->c[DXC_IOMAP_SENT] + cnt->c[DXC_EXT4_WRITE];
@@ -256,6 +252,6 @@ struct dax_result dax_finish(const struct dax_state *st,
 				   st->bad_events);
 	/* unchecked: stock mode cannot check D1; or no ext4 write fault
 	 * (other filesystems' faults are counted, not judged) */
-	r.verdict = wbg_verdict_judged(r.verdict, series && st->d1_checked);
+	r.verdict = wbg_verdict_judged(r.verdict, mainline && st->d1_checked);
 	return r;
 }

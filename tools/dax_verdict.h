@@ -7,12 +7,13 @@
  * D1: a DAX write fault that meets an unwritten extent maps the PFN only
  *     after the blocks were zeroed and the extent converted.
  *
- * With the series, ext4_iomap_begin() reports each DAX write request
- * (ext4_dax_iomap_write: what the lookup found, whether ext4_iomap_alloc()
- * ran with EXT4_GET_BLOCKS_CREATE_ZERO, and the mapping it returned), and
- * dax_fault_iter() reports the iomap it is about to map (dax_fault_iomap),
- * both from the faulting thread, in that order. A write fault handed a
- * MAPPED iomap maps the PFN. It violates D1 when the same thread's lookup
+ * For each DAX write fault, the BPF side (mainline mode, rebuilt from
+ * iomap_iter, iomap_iter_dstmap and ext4's block-lookup events) sends
+ * what ext4_iomap_begin() did (DAX_EV_EXT4_WRITE: what the lookup found,
+ * whether ext4_iomap_alloc() ran with EXT4_GET_BLOCKS_CREATE_ZERO, and
+ * the mapping it returned), then the iomap dax_fault_iter() is about to
+ * map (DAX_EV_FAULT), both from the faulting thread, in that order. A
+ * write fault handed a MAPPED iomap maps the PFN. It violates D1 when the same thread's lookup
  * for that block found UNWRITTEN and then
  *   - ext4_iomap_alloc() did not run (no zeroing, no conversion), or
  *   - the mapping it returned is still UNWRITTEN, or not MAPPED.
@@ -65,7 +66,6 @@ struct dax_state {
 	uint64_t fault_events;
 	uint64_t ext4_events;
 	uint64_t write_faults;
-	uint64_t read_faults;		/* --all-events only */
 	uint64_t write_faults_mapped;	/* PFN mapped for a write */
 	uint64_t write_faults_refused;	/* handed UNWRITTEN/HOLE: SIGBUS */
 	uint64_t write_faults_other_fs;	/* not ext4: not judged */
@@ -94,7 +94,7 @@ struct dax_result {
 	uint64_t lost;			/* reservations that failed */
 	bool stream_short;		/* fewer events arrived than counted */
 	bool core_missing;
-	bool checked;			/* series mode: D1 could be checked */
+	bool checked;			/* mainline mode: D1 could be checked */
 	uint64_t unmatched;		/* judged impossible: see above */
 	uint64_t misses_excused;	/* mainline: ml_dstmap misses that
 					 * provably lost no judged fault */
@@ -110,8 +110,8 @@ enum dax_class {
 
 void dax_state_init(struct dax_state *st);
 enum dax_class dax_feed(struct dax_state *st, const struct dax_event *e);
-/* @series: the series' tracepoints were attached (D1 checkable). */
+/* @mainline: mainline mode's programs were attached (D1 checkable). */
 struct dax_result dax_finish(const struct dax_state *st,
-			     const struct dax_counts *cnt, bool series);
+			     const struct dax_counts *cnt, bool mainline);
 
 #endif
