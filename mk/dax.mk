@@ -2,9 +2,10 @@
 #
 #   make vmtest-dax     the clean series: only the guest's DAX tests (tests/vm/6x-dax-*)
 #   make mutation-dax   the series + patches/mutations/dax-unwritten-no-convert.patch:
-#                       wbguard dax must report D1 and the remount data check must find
-#                       the written data missing or stale (tests/vm/60-dax-d1.sh, run with
-#                       wbg.mutation=... on the kernel command line)
+#                       wbguard dax (mainline mode) must report D1 and the remount data
+#                       check must find the written data missing or stale
+#                       (tests/vm/62-dax-d1-mainline.sh, the one guest test named dax-d1,
+#                       run with wbg.mutation=... on the kernel command line)
 #   make mutations      runs mutation-dax (other subjects add their own prerequisites)
 #
 # ci/mutation.sh builds the mutated kernel (series + the mutation, git apply) incrementally

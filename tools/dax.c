@@ -238,7 +238,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 		} else {
 			jw_null(&j, "D1");
 			jw_arr(&j, "impossible");
-			jw_str(&j, NULL, "D1: stock mode's events show neither the iomap a DAX fault maps nor what ext4's lookup found (--mode mainline rebuilds both)");
+			jw_str(&j, NULL, "D1: stock mode's events show neither the iomap a DAX fault maps nor what ext4's lookup found (--mode mainline follows both)");
 			jw_arr_end(&j);
 		}
 		/* every field that can make the verdict unknown or unchecked */
@@ -290,7 +290,7 @@ static void report(const struct run *run, const struct dax_counts *cnt,
 	} else {
 		printf("  D1                                     not checked in stock mode: its events show neither\n"
 		       "                                         the iomap a DAX fault maps nor what ext4's lookup\n"
-		       "                                         found (--mode mainline rebuilds both)\n");
+		       "                                         found (--mode mainline follows both)\n");
 	}
 	printf("  events lost (ring buffer full)         %llu\n", U(r->lost));
 	if (r->core_missing)

@@ -3,7 +3,7 @@
 # region from memmap= on the command line), the dax_fault workload. --mode stock counts the
 # faults and the zero+convert of unwritten extents, says D1 is not checked and ends unchecked
 # (exit 5), never pass; the workload's data checks pass before and after a remount. Then auto
-# mode, which picks mainline without the series (D1 rebuilt from iomap_iter, iomap_iter_dstmap
+# mode, which picks mainline where its tracepoints exist (D1 from iomap_iter, iomap_iter_dstmap
 # and ext4's lookups), judges D1 on the same stock kernel: pass, write faults judged, some met
 # unwritten extents, D1 0.
 set -u
@@ -46,7 +46,7 @@ grep -q 'result=ok' $out || fail "workload data check failed"
 mount -t ext4 -o dax $dev $mnt || fail "mount for mainline mode"
 rm -f $mnt/f
 ml=/tmp/dax-mainline.json mrc=0
-# auto: no series on a stock kernel, so mainline
+# auto: mainline where its tracepoints exist (every kernel since 5.15)
 $WBG dax --json --dev $mnt -- $wl -f $mnt/f -t 1 > $ml 2>/tmp/dax-mainline.err || mrc=$?
 cat /tmp/dax-mainline.err; grep '"type":"summary"' $ml
 umount $mnt || fail umount

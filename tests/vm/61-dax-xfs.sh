@@ -1,8 +1,9 @@
 #!/bin/sh
 # xfs on /dev/pmem0 mounted -o dax: the dax_fault workload under wbguard
-# dax. D1 is judged on ext4 only (the ext4 lookup tracepoint); here the
-# collector must count xfs's write faults as "other fs", lose nothing, and
-# the data check must pass before and after a remount.
+# dax (auto: mainline mode). D1 is judged on ext4 only (ext4's lookup
+# events); here the collector must follow xfs's write faults to their iomap
+# and count them as "other fs", lose nothing, and the data check must pass
+# before and after a remount.
 set -u
 w=$WBG_BIN/wbguard wl=$WBG_BIN/workloads/dax_fault dev=/dev/pmem0 mnt=/mnt/daxxfs
 [ -x $w ] && [ -x $wl ] || { echo "FAIL: no wbguard or dax_fault (make vm-bins)"; exit 1; }

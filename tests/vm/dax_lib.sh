@@ -1,4 +1,4 @@
-# Sourced by the guest's DAX D1 tests (tests/vm/60-dax-d1.sh, 62-dax-d1-mainline.sh):
+# Sourced by the guest's DAX D1 test (tests/vm/62-dax-d1-mainline.sh):
 # the binaries, the mutation named on the kernel command line ($mutation), fail(),
 # field FILE KEY (a field of the JSON summary line) and dax_mount: ext4 -o dax on
 # /dev/pmem0 at $mnt, unmounted again whatever happens.
