@@ -57,7 +57,7 @@ tree_at() { git -C "$tree" checkout -q -f --detach "$1"; }
 #  - the directory of every touched source file or Makefile (fs/ext4/, mm/, block/, ...),
 #    recursively, so every object there that includes a changed header is rebuilt;
 #  - in a directory too big for that (more than 400 .c files below it, i.e. fs/), only the
-#    touched .c files' objects (fs/dax.o).
+#    touched .c files' objects (the RFC before part 5 had fs/dax.o).
 # Headers under include/ add no target of their own: their includers in the touched
 # directories are rebuilt; includers elsewhere are covered by the full guest and clang builds.
 buildcov_targets() {

@@ -43,7 +43,7 @@ d=$(awk '$1 == "wbguard_stable_folios_dirtied_total" {print $2}' "$prom")
 rc=0
 "$WBG" stable -d 2 --interval 1 --metrics /nonexistent/dir/x.prom --dev "$MNT" > "$WBG_TMP/t" 2> "$WBG_TMP/e" || rc=$?
 [ "$rc" -eq 5 ] || fail "idle run exit $rc, want 5 (unchecked)"
-grep -q '^wbguard stable +1\.[0-9] s: S1 0, events [0-9]*, lost 0,.*verdict so far: unchecked$' "$WBG_TMP/t" ||
+grep -q '^wbguard stable +1\.[0-9] s: S1 0 S2 0, events [0-9]*, lost 0,.*verdict so far: unchecked$' "$WBG_TMP/t" ||
 	{ cat "$WBG_TMP/t"; fail "no text interval line"; }
 [ "$(grep -c 'cannot write metrics' "$WBG_TMP/e")" -eq 1 ] || { cat "$WBG_TMP/e"; fail "metrics error not one line"; }
 echo "ok: $n interval lines, textfile accepted by promtool mid-run and at the end"
