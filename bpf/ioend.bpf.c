@@ -56,17 +56,6 @@ struct ext4_io_submit___wbg {
 	struct bio *io_bio;
 } __attribute__((preserve_access_index));
 
-/* Bit 0 of this word marks a tail page: compound_head up to 7.2,
- * compound_info (which may encode a mask instead of a pointer) in 7.3. */
-struct page___wbg {
-	unsigned long compound_head;
-	struct address_space *mapping;
-} __attribute__((preserve_access_index));
-
-struct page___wbg73 {
-	unsigned long compound_info;
-} __attribute__((preserve_access_index));
-
 /* Filters and mode, set by userspace before load. */
 const volatile __u32 targ_dev = 0;
 const volatile __u32 mode = IOEND_MODE_SERIES;
@@ -181,37 +170,13 @@ static __always_inline void track_alloc(const void *io_end)
 		count(ICT_MAP_FULL);
 }
 
-/*
- * The folio of a bio's first bio_vec, if its page is a folio head (bio_add_folio
- * adds the head page with an offset; a tail page is skipped rather than decoded)
- * and a page-cache folio (fscrypt bounce pages have no mapping: skipped).
- */
-static __always_inline __u64 bvec_folio(struct bio *bio)
-{
-	struct page___wbg *page;
-	unsigned long info;
-
-	page = (void *)BPF_CORE_READ(bio, bi_io_vec, bv_page);
-	if (!page)
-		return 0;
-	if (bpf_core_field_exists(page->compound_head))
-		info = BPF_CORE_READ(page, compound_head);
-	else
-		info = BPF_CORE_READ((struct page___wbg73 *)page, compound_info);
-	if (info & 1)
-		return 0;
-	if (!BPF_CORE_READ(page, mapping))
-		return 0;
-	return (__u64)page;
-}
-
 static __always_inline void track_bio(const void *io_end, struct bio *bio)
 {
 	__u64 key = (__u64)io_end, folio;
 	struct ioend_track *t;
 	__u32 n;
 
-	folio = bvec_folio(bio);
+	folio = (__u64)wbg_bio_file_folio(bio);
 	if (!folio)
 		return;
 	t = bpf_map_lookup_elem(&tracked, &key);

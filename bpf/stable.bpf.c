@@ -990,17 +990,6 @@ int BPF_PROG(stable_wb_end, struct folio *folio, struct address_space *mapping)
 	return 0;
 }
 
-/* Bit 0 of this word marks a tail page: compound_head up to 7.2,
- * compound_info (which may encode a mask instead of a pointer) in 7.3. */
-struct page___wbgs {
-	unsigned long compound_head;
-	struct address_space *mapping;
-} __attribute__((preserve_access_index));
-
-struct page___wbgs73 {
-	unsigned long compound_info;
-} __attribute__((preserve_access_index));
-
 /*
  * S2, kernels with CONFIG_DEBUG_STABLE_WRITES only (autoload off
  * otherwise): the kernel hashed a write bio to a stable-writes device at
@@ -1015,10 +1004,9 @@ int BPF_PROG(stable_dev_mismatch, struct bio *bio, sector_t sector,
 	     unsigned int bytes, __u64 expected, __u64 found)
 {
 	__u32 dev = BPF_CORE_READ(bio, bi_bdev, bd_dev);
-	struct page___wbgs *page;
 	struct stable_counters *c;
 	struct stable_event *e;
-	unsigned long info, mv;
+	struct folio *folio;
 
 	if (targ_dev && dev != targ_dev)
 		return 0;
@@ -1040,21 +1028,10 @@ int BPF_PROG(stable_dev_mismatch, struct bio *bio, sector_t sector,
 	e->hash_submit = expected;
 	e->hash_end = found;
 	e->index = ~0ULL;
-	page = (void *)BPF_CORE_READ(bio, bi_io_vec, bv_page);
-	if (page) {
-		if (bpf_core_field_exists(page->compound_head))
-			info = BPF_CORE_READ(page, compound_head);
-		else
-			info = BPF_CORE_READ((struct page___wbgs73 *)page,
-					     compound_info);
-		mv = (unsigned long)BPF_CORE_READ(page, mapping);
-		/* a head page of a file folio (not anon, not movable) */
-		if (!(info & 1) && mv && !(mv & 3)) {
-			e->ino = BPF_CORE_READ((struct address_space *)mv,
-					       host, i_ino);
-			/* a head page is its folio (page->index is gone in 7.3) */
-			e->index = BPF_CORE_READ((struct folio *)page, index);
-		}
+	folio = wbg_bio_file_folio(bio);
+	if (folio) {
+		e->ino = BPF_CORE_READ(folio, mapping, host, i_ino);
+		e->index = BPF_CORE_READ(folio, index);
 	}
 	bpf_ringbuf_submit(e, 0);
 	return 0;

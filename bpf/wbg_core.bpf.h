@@ -75,4 +75,40 @@ static __always_inline int wbg_test_bit(int nr, unsigned long word)
 	return nr >= 0 && nr < 64 && ((word >> nr) & 1);
 }
 
+/* Bit 0 of this word marks a tail page: compound_head up to 7.2,
+ * compound_info (which may encode a mask instead of a pointer) in 7.3. */
+struct page___wbg {
+	unsigned long compound_head;
+	struct address_space *mapping;
+} __attribute__((preserve_access_index));
+
+struct page___wbg73 {
+	unsigned long compound_info;
+} __attribute__((preserve_access_index));
+
+/*
+ * The page of a bio's first bio_vec if it heads a page-cache folio, else
+ * NULL: bio_add_folio() adds the head page with an offset, so a tail page
+ * is skipped rather than decoded; anon and movable mappings carry low
+ * bits, and fscrypt's bounce pages have no mapping. A head page is its
+ * folio (page->index is gone in 7.3: read the folio's).
+ */
+static __always_inline struct folio *wbg_bio_file_folio(struct bio *bio)
+{
+	struct page___wbg *page;
+	unsigned long info, mapping;
+
+	page = (void *)BPF_CORE_READ(bio, bi_io_vec, bv_page);
+	if (!page)
+		return NULL;
+	if (bpf_core_field_exists(page->compound_head))
+		info = BPF_CORE_READ(page, compound_head);
+	else
+		info = BPF_CORE_READ((struct page___wbg73 *)page, compound_info);
+	mapping = (unsigned long)BPF_CORE_READ(page, mapping);
+	if ((info & 1) || !mapping || (mapping & 3))
+		return NULL;
+	return (struct folio *)page;
+}
+
 #endif /* WBG_CORE_BPF_H */
