@@ -119,17 +119,23 @@ static bool is_raw(const char *ev)
 	return !strncmp(ev, "raw:", 4);
 }
 
-static void check_raw(const char *arg, const char *name)
+/* Every raw:NAME must have its btf_trace_ type: the kernel's BTF, read once. */
+static void check_raw_all(void)
 {
 	struct wbg_kbtf k;
-	bool have;
+	int i;
 
+	if (!env.nr_raw)
+		return;
 	if (wbg_kbtf_open(&k, NULL, NULL, NULL))
-		wbg_die("tpcount", "%s: no kernel BTF to look the bare tracepoint up in", arg);
-	have = wbg_kbtf_have_tp(&k, name);
+		wbg_die("tpcount", "no kernel BTF to look bare tracepoints up in");
+	for (i = 0; i < env.nr; i++) {
+		if (is_raw(env.events[i]) && !wbg_kbtf_have_tp(&k, env.events[i] + 4)) {
+			wbg_kbtf_close(&k);
+			missing_tracepoint(env.events[i], env.events[i] + 4);
+		}
+	}
 	wbg_kbtf_close(&k);
-	if (!have)
-		missing_tracepoint(arg, name);
 }
 
 static void raw_progs(struct tpcount_bpf *skel, struct bpf_program **raw)
@@ -172,15 +178,14 @@ int cmd_tpcount(int argc, char **argv)
 	for (i = 0; i < env.nr; i++) {
 		char path[512], *c = strchr(env.events[i], ':');
 
-		if (is_raw(env.events[i])) {
-			check_raw(env.events[i], c + 1);
+		if (is_raw(env.events[i]))
 			continue;
-		}
 		snprintf(path, sizeof(path), "%s/%.*s/%s", tdir,
 			 (int)(c - env.events[i]), env.events[i], c + 1);
 		if (access(path, F_OK))
 			missing_tracepoint(env.events[i], c + 1);
 	}
+	check_raw_all();
 	wbg_setup_libbpf_log(env.verbose);
 	skel = tpcount_bpf__open();
 	if (!skel)
