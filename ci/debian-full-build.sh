@@ -16,14 +16,21 @@ if [ ! -f "$dir/.config" ] || [ "$(cat "$dir/.wbg-src-config" 2>/dev/null)" != "
 	debian_config_into "$dir" "$cfg"
 	echo "$cfg" > "$dir/.wbg-src-config"
 fi
-mkdir -p "$buildcov/logs"
+# A stopped build resumes where it was, so each run keeps its own log: an object compiled in an
+# earlier run prints its warnings only there, and the verdict counts them over every part.
+logs=$buildcov/logs/debian-full
+mkdir -p "$logs"
+log=$logs/$(date +%Y%m%d-%H%M%S).log
 t0=$(date +%s)
 kmake "$dir" -s CC="$ccache gcc" olddefconfig >/dev/null
-if kmake "$dir" CC="$ccache gcc" all > "$buildcov/logs/debian-full.log" 2>&1; then
+if kmake "$dir" CC="$ccache gcc" all > "$log" 2>&1; then
 	n=$(find "$dir" -name '*.ko' | wc -l)
-	echo "series-debian-full: ok, vmlinux + $n modules in $(( $(date +%s) - t0 - lock_wait ))s (+${lock_wait}s lock wait); log $buildcov/logs/debian-full.log"
+	objs=$(find "$dir" -name '*.o' | wc -l)
+	warn=$(cat "$logs"/*.log | grep -c -E '(warning|error):' || true)
+	echo "series-debian-full: ok, vmlinux + $n modules ($objs objects), $warn warnings over $(ls "$logs"/*.log | wc -l) run(s); this run $(( $(date +%s) - t0 - lock_wait ))s (+${lock_wait}s lock wait); logs $logs"
+	[ "$warn" = 0 ] || { cat "$logs"/*.log | grep -E '(warning|error):' | sort -u | head -n 40 >&2; exit 1; }
 else
-	tail -n 40 "$buildcov/logs/debian-full.log" >&2
-	echo "series-debian-full: FAILED after $(( $(date +%s) - t0 ))s; log $buildcov/logs/debian-full.log"
+	tail -n 40 "$log" >&2
+	echo "series-debian-full: FAILED after $(( $(date +%s) - t0 ))s; log $log"
 	exit 1
 fi
