@@ -10,7 +10,8 @@
 #   apt_uri_for SUITE          the URI of the machine's apt source that names SUITE
 #                              (deb822 *.sources or one-line sources.list), or nothing
 #   apt_private SUITE URI      apt-get update of SUITE (once per process) into its private state dir; sets the
-#                              array `aptopts` that apt-get/apt-cache need to use it
+#                              array `aptopts` that apt-get/apt-cache need to use it. With
+#                              APT_SRC=1 the suite's Sources index too (for apt-get source)
 #   apt_fetch PKG VER DIR      apt-get download PKG=VER into DIR, check its sha256 against the
 #                              index; prints the .deb path (stdout)
 
@@ -47,6 +48,7 @@ apt_private() {
 	sdir=$apt_dir/$suite
 	mkdir -p "$apt_dir/parts" "$sdir/lists/partial" "$sdir/cache/archives/partial"
 	echo "deb [signed-by=$apt_keyring] $uri $suite main" > "$sdir/sources.list"
+	[ "${APT_SRC:-0}" = 1 ] && echo "deb-src [signed-by=$apt_keyring] $uri $suite main" >> "$sdir/sources.list"
 	aptopts=(-o Dir::Etc::SourceList="$sdir/sources.list" -o Dir::Etc::SourceParts="$apt_dir/parts"
 		 -o Dir::State::Lists="$sdir/lists" -o Dir::Cache="$sdir/cache"
 		 -o Dir::State::status=/dev/null -o APT::Sandbox::User=root)

@@ -19,8 +19,10 @@ vm_pkgs=(qemu-system-x86 busybox-static cpio bc bison flex libssl-dev dwarves cc
 # git send-email: sending the series (ci/cc-cmd.sh as its --cc-cmd) and the
 # dry run of it (README, "The patch series").
 vm_pkgs+=(git-email)
-# build coverage of the series (make series-buildcov): sparse (make C=2), and clang 19
-# (7.3 needs LLVM >= 17; Debian 12's default clang is 14): clang-19, lld-19, llvm-19 (LLVM=-19)
+# build coverage of the series (make series-buildcov): clang 19 (7.3 needs LLVM >= 17;
+# Debian 12's default clang is 14): clang-19, lld-19, llvm-19 (LLVM=-19). sparse for make C=2:
+# Debian 12's 0.6.4 cannot parse 7.3's headers, so ci/sparse.sh builds a newer one from a
+# newer suite's Debian source (dpkg-dev, above) unless the installed one passes kbuild's gate.
 vm_pkgs+=(sparse clang-19 lld-19 llvm-19)
 # fstests' README (Debian section), less what only other filesystems, network
 # tests or dump/restore tests use.
